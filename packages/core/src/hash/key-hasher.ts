@@ -1,0 +1,64 @@
+import { bytesTag, stringTag, type TagRange } from '../hash-tag.ts';
+import { encodeUtf8, scratchBuffer, type Key } from '../key.ts';
+import type { Hasher } from './hasher.ts';
+
+/**
+ * Hashes keys, not bytes: applies the hash-tag rule and UTF-8 encoding once, without allocating,
+ * then calls the byte hasher. Every placement algorithm goes through one of these, so tags and
+ * encoding behave the same everywhere.
+ */
+export class KeyHasher {
+  readonly hasher: Hasher;
+  readonly hashTags: boolean;
+  /** Low and high halves of the last `hash64` result. */
+  lo = 0;
+  hi = 0;
+  private readonly out = new Uint32Array(2);
+  private readonly range: TagRange = { start: 0, end: 0 };
+
+  constructor(hasher: Hasher, hashTags: boolean) {
+    this.hasher = hasher;
+    this.hashTags = hashTags;
+  }
+
+  hash32(key: Key): number {
+    if (typeof key === 'string') {
+      const length = this.encodeString(key);
+      return this.hasher.hash32(scratchBuffer(), length);
+    }
+    const bytes = this.tagBytes(key);
+    return this.hasher.hash32(bytes, bytes.length);
+  }
+
+  /** Hashes to 64 bits; read the result from `lo` and `hi`. */
+  hash64(key: Key): void {
+    const out = this.out;
+    if (typeof key === 'string') {
+      const length = this.encodeString(key);
+      this.hasher.hash64(scratchBuffer(), length, out);
+    } else {
+      const bytes = this.tagBytes(key);
+      this.hasher.hash64(bytes, bytes.length, out);
+    }
+    this.lo = out[0]!;
+    this.hi = out[1]!;
+  }
+
+  /** The 64-bit hash as a BigInt: for tests and tools, never for lookups. */
+  hash64BigInt(key: Key): bigint {
+    this.hash64(key);
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
+
+  private encodeString(key: string): number {
+    if (!this.hashTags) return encodeUtf8(key, 0, key.length);
+    stringTag(key, this.range);
+    return encodeUtf8(key, this.range.start, this.range.end);
+  }
+
+  private tagBytes(key: Uint8Array): Uint8Array {
+    if (!this.hashTags) return key;
+    bytesTag(key, this.range);
+    return this.range.start === 0 && this.range.end === key.length ? key : key.subarray(this.range.start, this.range.end);
+  }
+}
