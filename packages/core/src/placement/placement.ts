@@ -30,6 +30,11 @@ export interface CommonOptions {
   readonly hash?: string | Hasher;
   /** Apply Redis Cluster's `{hash tag}` rule before hashing. Default `true`. */
   readonly hashTags?: boolean;
+  /**
+   * Secret seed for keyed hashes (SipHash), hex. Stored in the topology so every client agrees;
+   * redacted wherever a topology is shown.
+   */
+  readonly hashSeed?: string;
 }
 
 /**
@@ -40,6 +45,8 @@ export interface PlacementSpec {
   readonly algorithm: AlgorithmName;
   readonly hash: string;
   readonly hashTags: boolean;
+  /** Present only for keyed hashes. */
+  readonly hashSeed?: string;
   readonly nodes: readonly PlacementNode[];
   /** Algorithm parameters and state, e.g. `{ vnodes: 160, compat: "ketama" }` or a slot table. */
   readonly params: { readonly [key: string]: JsonValue };
@@ -65,4 +72,44 @@ export interface Placement {
   with(change: PlacementChange): Placement;
   /** A JSON description from which `createPlacement` builds an identical placement. */
   toSpec(): PlacementSpec;
+}
+
+/** One interval of a point space and the node that owns every key whose point falls in it. */
+export interface Partition {
+  /** First point, inclusive. */
+  readonly start: number;
+  /** Last point, exclusive. */
+  readonly end: number;
+  readonly owner: string;
+}
+
+/**
+ * A placement whose owner depends only on a key's point in `[0, pointSpace)`: a ring (2^32 hash
+ * points) or the slot table (16384 slots). Move planning uses this to name the exact ranges that
+ * change owner, so a migration worker can skip keys by arithmetic.
+ */
+export interface PartitionedPlacement extends Placement {
+  readonly pointSpace: number;
+  /**
+   * Identifies how points are computed (hash, tags, mode). Two placements with the same
+   * `pointFunction` map every key to the same point, so their partitions can be compared.
+   */
+  readonly pointFunction: string;
+  pointOf(key: Key): number;
+  /** Consecutive intervals covering `[0, pointSpace)` exactly, in ascending order. */
+  partitions(): readonly Partition[];
+}
+
+export function isPartitioned(placement: Placement): placement is PartitionedPlacement {
+  return typeof (placement as Partial<PartitionedPlacement>).partitions === 'function';
+}
+
+/**
+ * What every algorithm module exports, so the registry can build a placement from a spec.
+ * `fromSpec` validates `spec.params` and throws `InvalidTopologyError` naming the field.
+ */
+export interface Algorithm<Options extends CommonOptions = CommonOptions> {
+  readonly name: AlgorithmName;
+  create(nodes: readonly NodeSpec[], options?: Options): Placement;
+  fromSpec(spec: PlacementSpec, hasher: Hasher): Placement;
 }
