@@ -1,0 +1,53 @@
+import { InvalidArgumentError, type Hasher, type Topology } from '@shardis/core';
+import type { AutoEjectOptions } from './nodes/node-pool.ts';
+import type { RedisDriver } from './port.ts';
+import type { StateSigner, StateVerifier } from './topology/state-store.ts';
+
+export interface EngineOptions {
+  /** Binds the engine to a client library; given by the adapter. */
+  readonly driver: RedisDriver;
+  /** Cluster name: the topology is read from `__shardis__:<cluster>:topology` on the seeds. */
+  readonly cluster?: string;
+  /** Redis urls where the topology can be read (any data node will do; give a few). */
+  readonly seeds?: readonly string[];
+  /**
+   * An explicit topology, for users who keep it themselves: no topology store, no live updates,
+   * no migration. Mutually exclusive with `seeds`.
+   */
+  readonly topology?: Topology;
+  /** User hash functions a topology may name. */
+  readonly hashers?: readonly Hasher[];
+  /** How often to check Redis for a new topology revision, in ms. @default 2000 */
+  readonly pollIntervalMs?: number;
+  /** Lifetime of this client's lease in Redis, in ms; renewed every third of it. @default 10000 */
+  readonly leaseMs?: number;
+  /** How long a command waits for a key in motion before failing with TryAgainError, in ms. @default 10000 */
+  readonly retryTimeoutMs?: number;
+  /** Fail fast on a node after repeated connection failures (twemproxy's auto_eject_hosts). @default false */
+  readonly autoEject?: AutoEjectOptions | false;
+  /** This client's id in leases and logs. @default a random UUID */
+  readonly clientId?: string;
+  /** Rejects untrusted topology documents (signed topologies). */
+  readonly verifyTopology?: StateVerifier;
+  /** Signs documents this process writes. */
+  readonly signTopology?: StateSigner;
+}
+
+export interface ResolvedEngineOptions {
+  readonly pollIntervalMs: number;
+  readonly leaseMs: number;
+  readonly retryTimeoutMs: number;
+}
+
+export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOptions {
+  const positive = (value: number | undefined, fallback: number, name: string): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`options.${name}`, `must be a positive number of milliseconds, got ${String(value)}`);
+    return value;
+  };
+  return {
+    pollIntervalMs: positive(options.pollIntervalMs, 2000, 'pollIntervalMs'),
+    leaseMs: positive(options.leaseMs, 10_000, 'leaseMs'),
+    retryTimeoutMs: positive(options.retryTimeoutMs, 10_000, 'retryTimeoutMs'),
+  };
+}

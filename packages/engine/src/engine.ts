@@ -1,0 +1,381 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { InvalidArgumentError } from '@shardis/core';
+import { CommandCatalog } from './commands/command-catalog.ts';
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './engine-options.ts';
+import { ClientClosedError, LeaseExpiredError, NodeUnavailableError, TopologyNotFoundError, TopologyRejectedError, UnsupportedCommandError } from './errors.ts';
+import { Executor } from './execution/executor.ts';
+import type { EngineReply } from './execution/plan.ts';
+import { scanCluster, scanCommand, type ScanOptions } from './execution/scan.ts';
+import { ClientLease } from './membership/client-lease.ts';
+import { NodePool } from './nodes/node-pool.ts';
+import type { CommandArgs, NodeConnection, Reply, Subscription } from './port.ts';
+import { argText } from './reply.ts';
+import { GUARD_SCRIPT } from './routing/migration-guard.ts';
+import { RoutingTable } from './routing/routing-table.ts';
+import { stateToFields, type ClusterState } from './topology/cluster-state.ts';
+import { StateStore } from './topology/state-store.ts';
+import { CheckScheduler } from './topology/watcher.ts';
+
+export interface EngineEventMap {
+  /** A new topology revision is in force. */
+  topology: [state: ClusterState, previous: ClusterState | undefined];
+  /** A topology update was refused; the last good one stays in force. */
+  'topology-rejected': [error: TopologyRejectedError];
+  'node-error': [event: { node: string; error: Error }];
+  'node-ejected': [event: { node: string; until: number }];
+  'node-restored': [event: { node: string }];
+  /** This client's lease lapsed: it refuses commands until it has read the topology again. */
+  'lease-lost': [];
+  'lease-restored': [];
+}
+
+/**
+ * Many Redis servers used as one. Routes every command by Redis's own key specs, splits and merges
+ * multi-key commands, keeps the topology from Redis current (pub/sub + polling), and follows the
+ * migration protocol while keys move. Adapters wrap it in their client library's API.
+ */
+export class ShardedEngine extends EventEmitter<EngineEventMap> {
+  readonly clientId: string;
+  private readonly options: EngineOptions;
+  private readonly settings: ResolvedEngineOptions;
+  private readonly pool: NodePool;
+  private readonly catalog: CommandCatalog;
+  private readonly executor: Executor;
+  private readonly store: StateStore | undefined;
+  private readonly lease: ClientLease | undefined;
+  private readonly scheduler: CheckScheduler | undefined;
+  private current: RoutingTable | undefined;
+  private subscriber: { connection: NodeConnection; subscription: Subscription | undefined; node: string } | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private acknowledging: Promise<void> = Promise.resolve();
+  private leaseLapsed = false;
+  private recovering: Promise<void> | undefined;
+  private closed = false;
+  private connecting: Promise<void> | undefined;
+  private anyCursor = 0;
+
+  constructor(options: EngineOptions) {
+    super();
+    if (options === null || typeof options !== 'object' || options.driver === undefined) throw new InvalidArgumentError('options.driver', 'an engine needs a driver (use an adapter package)');
+    const managed = options.seeds !== undefined;
+    if (managed === (options.topology !== undefined)) throw new InvalidArgumentError('options', 'give either `seeds` (with `cluster`) or an explicit `topology`');
+    if (managed && (typeof options.cluster !== 'string' || options.cluster.length === 0)) throw new InvalidArgumentError('options.cluster', 'a cluster name is needed to read the topology from the seeds');
+    if (managed && (!Array.isArray(options.seeds) || options.seeds.length === 0)) throw new InvalidArgumentError('options.seeds', 'give at least one redis:// url');
+    this.options = options;
+    this.settings = resolveEngineOptions(options);
+    this.clientId = options.clientId ?? randomUUID();
+    this.pool = new NodePool(options.driver, {
+      nodeError: (node, error) => this.emit('node-error', { node, error }),
+      nodeEjected: (node, until) => this.emit('node-ejected', { node, until }),
+      nodeRestored: (node) => this.emit('node-restored', { node }),
+    }, options.autoEject);
+    const store = new StateStore({
+      cluster: options.cluster ?? options.topology?.cluster ?? 'default',
+      ...(options.hashers === undefined ? {} : { hashers: options.hashers }),
+      ...(options.verifyTopology === undefined ? {} : { verify: options.verifyTopology }),
+      ...(options.signTopology === undefined ? {} : { sign: options.signTopology }),
+    });
+    this.catalog = new CommandCatalog((args) => this.sendAny(args));
+    this.executor = new Executor({
+      pool: this.pool,
+      catalog: this.catalog,
+      keys: store.keys,
+      table: () => this.table,
+      checkUsable: () => this.checkUsable(),
+      anyNode: (table) => this.anyNode(table),
+      retryTimeoutMs: this.settings.retryTimeoutMs,
+    });
+    if (managed) {
+      this.store = store;
+      this.lease = new ClientLease({
+        keyPrefix: store.keys.clientLeasePrefix,
+        clientId: this.clientId,
+        driver: options.driver.name,
+        leaseMs: this.settings.leaseMs,
+        write: (key, value, ms) => this.writeEverywhere(['SET', key, value, 'PX', ms]),
+      });
+      this.scheduler = new CheckScheduler(() => this.check(), this.settings.pollIntervalMs, () => undefined);
+    }
+  }
+
+  /** The state in force, once connected. */
+  get state(): ClusterState | undefined {
+    return this.current?.state;
+  }
+
+  get table(): RoutingTable {
+    if (this.current === undefined) throw new ClientClosedError();
+    return this.current;
+  }
+
+  /** Connects, reads the topology, registers this client's lease and starts following updates. */
+  connect(): Promise<void> {
+    this.connecting ??= this.doConnect().catch(async (error: unknown) => {
+      this.connecting = undefined;
+      await this.shutdown(false);
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  async command(args: CommandArgs): Promise<EngineReply> {
+    if (this.current === undefined) await this.connect();
+    const name = argText(args[0]).toLowerCase();
+    if (name === 'scan') return scanCommand(this.pool, this.table, argText(args[1] ?? '0'), args.slice(2).map((arg) => argText(arg)));
+    if (name === 'flushdb' || name === 'flushall') return this.flush(args);
+    return this.executor.command(args);
+  }
+
+  async pipeline(commands: readonly CommandArgs[]): Promise<Array<EngineReply | Error>> {
+    if (this.current === undefined) await this.connect();
+    return this.executor.pipeline(commands);
+  }
+
+  async transaction(commands: readonly CommandArgs[]): Promise<Array<Reply>> {
+    if (this.current === undefined) await this.connect();
+    return this.executor.transaction(commands);
+  }
+
+  /** Every key of the cluster, in batches; see `scanCluster` for the guarantee across migrations. */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<Buffer[]> {
+    if (this.current === undefined) await this.connect();
+    this.checkUsable();
+    yield* scanCluster(this.pool, () => this.table, options);
+  }
+
+  /** Checks Redis for a newer topology now (tests and tools; clients also do it on their own). */
+  async refresh(): Promise<void> {
+    await this.scheduler?.trigger();
+  }
+
+  /** The data connection to one node, for tools that must talk to a node directly. */
+  nodeConnection(id: string): NodeConnection {
+    return this.pool.connection(id);
+  }
+
+  /** Ids of the nodes this client is connected to. */
+  nodeIds(): string[] {
+    return this.pool.ids();
+  }
+
+  /** Closes gracefully: replies still due arrive first. */
+  async quit(): Promise<void> {
+    await this.shutdown(true);
+  }
+
+  /** Closes at once: commands under way fail. */
+  disconnect(): void {
+    void this.shutdown(false);
+  }
+
+  private async doConnect(): Promise<void> {
+    if (this.closed) throw new ClientClosedError();
+    if (this.options.topology !== undefined) {
+      this.install(new RoutingTable({ revision: 0, mode: 'stable', topology: this.options.topology, updatedAt: Date.now() }, this.options.hashers));
+      await this.catalog.load();
+      return;
+    }
+    const store = this.store!;
+    const seeds = new Map<string, NodeConnection>(this.options.seeds!.map((url, i) => [`seed${i}`, this.options.driver.connect({ id: `seed${i}`, url }, 'control')]));
+    let first: ClusterState | undefined;
+    try {
+      const reading = await store.read(seeds);
+      first = reading.state;
+      if (first === undefined) {
+        const errors = [...reading.byNode.values()].flatMap((r) => ('error' in r ? [r.error.message] : []));
+        throw new TopologyNotFoundError(store.keys.topology.split(':')[1] ?? '', errors.length > 0 ? errors.join('; ') : 'run `shardis init` first');
+      }
+    } finally {
+      await Promise.all([...seeds.values()].map((c) => c.close().catch(() => c.disconnect())));
+    }
+    this.install(new RoutingTable(first, this.options.hashers));
+    // Register before reading again: a migration that starts from now on waits for this client.
+    if (!(await this.lease!.renew(0))) throw new NodeUnavailableError('*', 'could not register this client on any node');
+    await this.check();
+    await this.acknowledging;
+    if (this.lease!.acknowledged < this.table.revision) await this.lease!.renew(this.table.revision);
+    await this.catalog.load();
+    await this.subscribe();
+    this.scheduler!.start();
+    this.heartbeat = setInterval(() => void this.beat(), Math.max(100, this.settings.leaseMs / 3));
+    this.heartbeat.unref();
+  }
+
+  /** Reads the newest revision any node holds and applies it if it is newer than ours. */
+  private async check(): Promise<void> {
+    const table = this.current;
+    if (table === undefined || this.store === undefined || this.closed) return;
+    const ids = [...table.endpoints.keys()];
+    const revisions = await Promise.all(ids.map((id) => this.store!.revisionOf(this.pool.connection(id)).catch(() => -1)));
+    const newest = Math.max(...revisions);
+    if (newest <= table.revision) return;
+    let state: ClusterState | undefined;
+    try {
+      state = await this.store.readNode(this.pool.connection(ids[revisions.indexOf(newest)]!));
+    } catch (error) {
+      const rejected = error instanceof TopologyRejectedError ? error : new TopologyRejectedError(error instanceof Error ? error.message : String(error), { cause: error });
+      this.emit('topology-rejected', rejected);
+      return;
+    }
+    if (state !== undefined) this.apply(state);
+  }
+
+  private apply(state: ClusterState): void {
+    const previous = this.current;
+    if (previous !== undefined && state.revision <= previous.revision) return;
+    let table: RoutingTable;
+    try {
+      table = new RoutingTable(state, this.options.hashers);
+    } catch (error) {
+      this.emit('topology-rejected', new TopologyRejectedError(error instanceof Error ? error.message : String(error), { cause: error }));
+      return;
+    }
+    this.install(table);
+    if (table.moving) {
+      for (const id of table.endpoints.keys()) void this.pool.send(id, ['SCRIPT', 'LOAD', GUARD_SCRIPT]).catch(() => undefined);
+    }
+    this.emit('topology', state, previous?.state);
+    // Acknowledge only once every command routed by an older revision has finished.
+    const revision = state.revision;
+    this.acknowledging = this.acknowledging
+      .then(() => previous?.drained())
+      .then(async () => {
+        await this.lease?.renew(revision);
+        if (this.current === table) await this.pool.retain(new Set(table.endpoints.keys()));
+      })
+      .catch(() => undefined);
+  }
+
+  private install(table: RoutingTable): void {
+    this.pool.ensure(table.endpoints.values());
+    this.current = table;
+  }
+
+  private checkUsable(): void {
+    if (this.closed) throw new ClientClosedError();
+    const lease = this.lease;
+    if (lease === undefined) return;
+    if (this.leaseLapsed || !lease.isValid()) {
+      if (!this.leaseLapsed) {
+        this.leaseLapsed = true;
+        this.emit('lease-lost');
+      }
+      void this.recover();
+      throw new LeaseExpiredError(`client ${this.clientId} could not renew its lease in Redis in time; it will serve again once it has re-read the topology`);
+    }
+  }
+
+  /** After a lapse: renew first, then re-read (a migration may have begun without us), then serve. */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      try {
+        if (!(await this.lease!.renew())) return;
+        await this.check();
+        await this.acknowledging;
+        this.leaseLapsed = false;
+        this.emit('lease-restored');
+      } finally {
+        this.recovering = undefined;
+      }
+    })().catch(() => undefined);
+    return this.recovering;
+  }
+
+  private async beat(): Promise<void> {
+    if (this.closed || this.lease === undefined) return;
+    if (this.leaseLapsed || !this.lease.isValid()) {
+      if (!this.leaseLapsed) {
+        this.leaseLapsed = true;
+        this.emit('lease-lost');
+      }
+      await this.recover();
+      return;
+    }
+    await this.lease.renew().catch(() => false);
+  }
+
+  private async writeEverywhere(args: CommandArgs): Promise<boolean[]> {
+    const table = this.current;
+    if (table === undefined) return [];
+    return Promise.all([...table.endpoints.keys()].map((id) => this.pool.send(id, args).then(() => true, () => false)));
+  }
+
+  private async subscribe(): Promise<void> {
+    const table = this.table;
+    const nodes = table.targetNodes;
+    // Spread subscribers over the nodes; every writer publishes on every node.
+    const node = nodes[hashText(this.clientId) % nodes.length]!;
+    const connection = this.options.driver.connect(table.endpoints.get(node)!, 'subscriber');
+    this.subscriber = { connection, subscription: undefined, node };
+    connection.onEvent((event) => {
+      if (event.type === 'ready') void this.scheduler?.trigger();
+    });
+    try {
+      this.subscriber.subscription = await connection.subscribe(this.store!.keys.channel, () => void this.scheduler?.trigger());
+    } catch {
+      // Polling covers a subscriber that cannot subscribe yet; the adapter retries on reconnect.
+    }
+  }
+
+  private sendAny(args: CommandArgs): Promise<Reply> {
+    const table = this.table;
+    return this.pool.send(this.anyNode(table), args);
+  }
+
+  private anyNode(table: RoutingTable): string {
+    const nodes = table.targetNodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[(this.anyCursor + i) % nodes.length]!;
+      if (!this.pool.isEjected(node)) {
+        this.anyCursor = (this.anyCursor + i + 1) % nodes.length;
+        return node;
+      }
+    }
+    return nodes[0]!;
+  }
+
+  /** FLUSHDB/FLUSHALL on every node, then the cluster's own state written back as it was. */
+  private async flush(args: CommandArgs): Promise<EngineReply> {
+    const table = this.table;
+    if (table.mode !== 'stable') throw new UnsupportedCommandError(argText(args[0]).toUpperCase(), 'not while keys are moving between nodes');
+    const reply = await this.executor.command(args);
+    if (this.store !== undefined) {
+      const connections = new Map([...table.endpoints.keys()].map((id) => [id, this.pool.connection(id)]));
+      const reading = await this.store.read(connections);
+      if (reading.state === undefined) await this.restoreState(connections, table.state);
+      await this.lease?.renew();
+    }
+    return reply;
+  }
+
+  private async restoreState(connections: Map<string, NodeConnection>, state: ClusterState): Promise<void> {
+    let fields = stateToFields(state);
+    if (this.options.signTopology !== undefined) fields = this.options.signTopology(fields);
+    await Promise.all([...connections.values()].map((c) => c.send(['HSET', this.store!.keys.topology, ...Object.entries(fields).flat()]).catch(() => undefined)));
+  }
+
+  private async shutdown(graceful: boolean): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler?.stop();
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    if (this.lease !== undefined && this.current !== undefined && graceful) {
+      await this.writeEverywhere(['DEL', this.lease.key]).catch(() => undefined);
+    }
+    if (subscriber !== undefined) {
+      if (graceful) await subscriber.connection.close().catch(() => subscriber.connection.disconnect());
+      else subscriber.connection.disconnect();
+    }
+    if (graceful) await this.pool.closeAll();
+    else this.pool.disconnectAll();
+  }
+}
+
+function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}

@@ -1,0 +1,41 @@
+export { ShardedEngine } from './engine.ts';
+export type { EngineEventMap } from './engine.ts';
+export type { EngineOptions } from './engine-options.ts';
+export type {
+  CommandArgs,
+  ConnectionEvent,
+  ConnectionRole,
+  DriverCapabilities,
+  NodeConnection,
+  NodeEndpoint,
+  RedisArg,
+  RedisDriver,
+  Reply,
+  Subscription,
+} from './port.ts';
+export type { EngineReply } from './execution/plan.ts';
+export type { PerNodeReplies } from './execution/combine.ts';
+export type { ScanOptions } from './execution/scan.ts';
+export type { AutoEjectOptions } from './nodes/node-pool.ts';
+export {
+  EngineError,
+  CrossSlotError,
+  NodeUnavailableError,
+  TryAgainError,
+  LeaseExpiredError,
+  TopologyConflictError,
+  TopologyNotFoundError,
+  TopologyRejectedError,
+  UnsupportedCommandError,
+  ClientClosedError,
+  isRetryable,
+} from './errors.ts';
+export type { ClusterMode, ClusterState } from './topology/cluster-state.ts';
+export { stateFromFields, stateToFields, stateNodes } from './topology/cluster-state.ts';
+export { StateStore } from './topology/state-store.ts';
+export type { StateReading, StateSigner, StateVerifier, NodeReading } from './topology/state-store.ts';
+export { controlKeys, isControlKey, CONTROL_PREFIX } from './topology/control-keys.ts';
+export type { ControlKeys } from './topology/control-keys.ts';
+export { parseLease } from './membership/client-lease.ts';
+export type { LeaseRecord } from './membership/client-lease.ts';
+export { GUARD_SCRIPT } from './routing/migration-guard.ts';

@@ -1,0 +1,78 @@
+import { topologyPlacement, type Hasher, type Placement } from '@shardis/core';
+import type { NodeEndpoint } from '../port.ts';
+import { stateNodes, type ClusterMode, type ClusterState } from '../topology/cluster-state.ts';
+
+/** A key's route: its owner, and where it comes from while it is moving. */
+export interface KeyRoute {
+  /** The node that owns the key under the target placement. */
+  readonly to: string;
+  /** The node the key is moving from; equal to `to` when it is not moving. */
+  readonly from: string;
+}
+
+/**
+ * An immutable snapshot of where keys live, built from one revision of the cluster state. The
+ * engine swaps the whole table on a topology change, so a command routes by one revision from
+ * start to end, and counting commands in flight per table tells when an old revision has drained.
+ */
+export class RoutingTable {
+  readonly state: ClusterState;
+  readonly revision: number;
+  readonly mode: ClusterMode;
+  readonly target: Placement;
+  readonly source: Placement | undefined;
+  /** Every node either placement names. */
+  readonly endpoints: ReadonlyMap<string, NodeEndpoint>;
+  /** Nodes of the target placement in a stable order (cluster-wide SCAN walks them in this order). */
+  readonly targetNodes: readonly string[];
+  /** The migration's id (the target epoch) while keys move. */
+  readonly migrationId: number;
+  /** Commands dispatched under this table that have not finished. */
+  inflight = 0;
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(state: ClusterState, hashers?: readonly Hasher[]) {
+    this.state = state;
+    this.revision = state.revision;
+    this.mode = state.mode;
+    this.target = topologyPlacement(state.topology, hashers);
+    this.source = state.source === undefined || state.mode === 'stable' ? undefined : topologyPlacement(state.source, hashers);
+    this.endpoints = new Map(stateNodes(state).map((node) => [node.id, node]));
+    this.targetNodes = state.topology.nodes.map((node) => node.id);
+    this.migrationId = state.topology.epoch;
+  }
+
+  /** True when some keys may be away from their target owner. */
+  get moving(): boolean {
+    return this.source !== undefined;
+  }
+
+  /** The owner under the target placement (stable fast path). */
+  owner(key: string | Buffer): string {
+    return this.target.locate(key);
+  }
+
+  route(key: string | Buffer): KeyRoute {
+    const to = this.target.locate(key);
+    const from = this.source === undefined ? to : this.source.locate(key);
+    return { to, from };
+  }
+
+  begin(): void {
+    this.inflight++;
+  }
+
+  end(): void {
+    if (--this.inflight === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Resolves once every command dispatched under this table has finished. */
+  drained(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+}
