@@ -31,6 +31,11 @@ export interface EngineOptions {
   readonly verifyTopology?: StateVerifier;
   /** Signs documents this process writes. */
   readonly signTopology?: StateSigner;
+  /**
+   * Rewrites a node's url before connecting, for clients that reach nodes by other addresses
+   * than the topology names (NAT, port forwarding, a local proxy). The topology is not changed.
+   */
+  readonly mapNodeUrl?: (node: { readonly id: string; readonly url: string }) => string;
 }
 
 export interface ResolvedEngineOptions {

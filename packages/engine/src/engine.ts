@@ -9,7 +9,7 @@ import type { EngineReply } from './execution/plan.ts';
 import { scanCluster, scanCommand, type ScanOptions } from './execution/scan.ts';
 import { ClientLease } from './membership/client-lease.ts';
 import { NodePool } from './nodes/node-pool.ts';
-import type { CommandArgs, NodeConnection, Reply, Subscription } from './port.ts';
+import type { CommandArgs, NodeConnection, NodeEndpoint, Reply, Subscription } from './port.ts';
 import { argText } from './reply.ts';
 import { GUARD_SCRIPT } from './routing/migration-guard.ts';
 import { RoutingTable } from './routing/routing-table.ts';
@@ -112,8 +112,15 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
   /** Connects, reads the topology, registers this client's lease and starts following updates. */
   connect(): Promise<void> {
     this.connecting ??= this.doConnect().catch(async (error: unknown) => {
-      this.connecting = undefined;
+      const closedByCaller = this.closed;
       await this.shutdown(false);
+      // A failed connect (servers not up yet) leaves the client as new, so a later command tries
+      // again; only quit()/disconnect() close it for good.
+      if (!closedByCaller) {
+        this.closed = false;
+        this.current = undefined;
+      }
+      this.connecting = undefined;
       throw error;
     });
     return this.connecting;
@@ -248,8 +255,13 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
   }
 
   private install(table: RoutingTable): void {
-    this.pool.ensure(table.endpoints.values());
+    this.pool.ensure([...table.endpoints.values()].map((endpoint) => this.mapEndpoint(endpoint)));
     this.current = table;
+  }
+
+  private mapEndpoint(endpoint: NodeEndpoint): NodeEndpoint {
+    const map = this.options.mapNodeUrl;
+    return map === undefined ? endpoint : { id: endpoint.id, url: map(endpoint) };
   }
 
   private checkUsable(): void {
@@ -257,13 +269,22 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     const lease = this.lease;
     if (lease === undefined) return;
     if (this.leaseLapsed || !lease.isValid()) {
-      if (!this.leaseLapsed) {
-        this.leaseLapsed = true;
-        this.emit('lease-lost');
-      }
+      this.leaseLost();
       void this.recover();
       throw new LeaseExpiredError(`client ${this.clientId} could not renew its lease in Redis in time; it will serve again once it has re-read the topology`);
     }
+  }
+
+  /**
+   * The lease lapsed: a migration may go ahead without this client. Its connections are dropped at
+   * once, so no command still sitting in a socket buffer can reach a node later by an old route.
+   */
+  private leaseLost(): void {
+    if (this.leaseLapsed) return;
+    this.leaseLapsed = true;
+    this.emit('lease-lost');
+    this.pool.disconnectAll();
+    if (this.current !== undefined) this.install(this.current);
   }
 
   /** After a lapse: renew first, then re-read (a migration may have begun without us), then serve. */
@@ -285,10 +306,7 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
   private async beat(): Promise<void> {
     if (this.closed || this.lease === undefined) return;
     if (this.leaseLapsed || !this.lease.isValid()) {
-      if (!this.leaseLapsed) {
-        this.leaseLapsed = true;
-        this.emit('lease-lost');
-      }
+      this.leaseLost();
       await this.recover();
       return;
     }
@@ -306,7 +324,7 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     const nodes = table.targetNodes;
     // Spread subscribers over the nodes; every writer publishes on every node.
     const node = nodes[hashText(this.clientId) % nodes.length]!;
-    const connection = this.options.driver.connect(table.endpoints.get(node)!, 'subscriber');
+    const connection = this.options.driver.connect(this.mapEndpoint(table.endpoints.get(node)!), 'subscriber');
     this.subscriber = { connection, subscription: undefined, node };
     connection.onEvent((event) => {
       if (event.type === 'ready') void this.scheduler?.trigger();
@@ -318,9 +336,19 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     }
   }
 
-  private sendAny(args: CommandArgs): Promise<Reply> {
+  /** For the command catalog: when a node cannot be reached, the next one is asked. */
+  private async sendAny(args: CommandArgs): Promise<Reply> {
     const table = this.table;
-    return this.pool.send(this.anyNode(table), args);
+    let failure: unknown;
+    for (let i = 0; i < table.targetNodes.length; i++) {
+      try {
+        return await this.pool.send(this.anyNode(table), args);
+      } catch (error) {
+        if (!(error instanceof NodeUnavailableError)) throw error;
+        failure = error;
+      }
+    }
+    throw failure;
   }
 
   private anyNode(table: RoutingTable): string {

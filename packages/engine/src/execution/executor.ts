@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandCatalog } from '../commands/command-catalog.ts';
-import { CrossSlotError, TryAgainError } from '../errors.ts';
+import { CrossSlotError, TryAgainError, UnsupportedCommandError } from '../errors.ts';
 import type { NodePool } from '../nodes/node-pool.ts';
 import type { CommandArgs, Reply } from '../port.ts';
 import { errorCode } from '../reply.ts';
@@ -50,7 +50,7 @@ export class Executor {
     context.checkUsable();
     const table = context.table();
     const info = context.catalog.info(args);
-    if (info !== undefined && !table.moving && info.keyless.kind !== 'all') {
+    if (info !== undefined && !table.moving && info.keyless.kind === 'any') {
       const found = context.catalog.keyPositions(info, args);
       const positions = Array.isArray(found) ? found : await found;
       if (positions.length === 1 || (positions.length > 1 && !info.splittable)) {
@@ -122,6 +122,8 @@ export class Executor {
     const planContext: PlanContext = { table, keys: context.keys, anyNode: () => context.anyNode(table) };
     const info = context.catalog.info(args);
     if (info === undefined) return planUnknown(planContext, args);
+    // Connection-state commands are refused even when they name keys (WATCH).
+    if (info.keyless.kind === 'reject') throw new UnsupportedCommandError(info.spec.name.toUpperCase(), info.keyless.reason);
     const found = context.catalog.keyPositions(info, args);
     const positions = Array.isArray(found) ? found : await found;
     return positions.length === 0 ? planKeyless(planContext, info, args) : planKeyed(planContext, info, args, positions);
@@ -162,7 +164,7 @@ export class Executor {
       if (slot.part.kind === 'plain' || slot.part.kind === 'frozen') continue;
       const outcome = slot.outcome;
       if (outcome instanceof Error) {
-        if (outcome.message === ASK_REPLY) asked.push(slot);
+        if (errorCode(outcome) === ASK_REPLY) asked.push(slot);
         else if (errorCode(outcome) === 'TRYAGAIN') slot.retry = true;
       } else if (slot.part.kind === 'waitForMove') {
         // The keys are still on the source (or the move has not begun): wait for the worker.
@@ -244,7 +246,7 @@ export class Executor {
       if (reply instanceof Error && errorCode(reply) === 'NOSCRIPT') reply = await pool.send(route.from, withScriptBody(guarded)).catch(toError);
       if (reply instanceof Error) {
         if (errorCode(reply) === 'TRYAGAIN') return 'retry';
-        if (reply.message !== ASK_REPLY) throw reply;
+        if (errorCode(reply) !== ASK_REPLY) throw reply;
         return execOn(pool, route.to, commands);
       }
       return Array.isArray(reply) ? reply : [reply];

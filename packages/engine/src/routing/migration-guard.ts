@@ -34,7 +34,7 @@ if active then
       return redis.error_reply('TRYAGAIN key is being reconciled after an interrupted move')
     end
   end
-  if present == 0 then return redis.error_reply('SHARDISASK') end
+  if present == 0 then return redis.error_reply('SHARDISASK keys have moved to the target') end
   if present < #KEYS - 2 then return redis.error_reply('TRYAGAIN keys are split between source and target during a move') end
 end
 local mode = ARGV[2]
@@ -58,7 +58,7 @@ return redis.error_reply('ERR shardis guard: unknown mode')
 
 export const GUARD_SHA = createHash('sha1').update(GUARD_SCRIPT).digest('hex');
 
-/** The error a guard returns when the keys are no longer on the source. */
+/** The error code a guard answers with when the keys are no longer on the source (Redis needs a message after the code, or it prefixes ERR). */
 export const ASK_REPLY = 'SHARDISASK';
 
 export function guardRun(keys: ControlKeys, migrationId: number, commandKeys: readonly RedisArg[], command: readonly RedisArg[]): RedisArg[] {
@@ -107,7 +107,7 @@ if __shardis_flag then
       return redis.error_reply('TRYAGAIN key is being reconciled after an interrupted move')
     end
   end
-  if present == 0 then return redis.error_reply('SHARDISASK') end
+  if present == 0 then return redis.error_reply('SHARDISASK keys have moved to the target') end
   if present < #KEYS then return redis.error_reply('TRYAGAIN keys are split between source and target during a move') end
 end
 return (function()
