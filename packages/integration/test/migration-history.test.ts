@@ -29,8 +29,6 @@ describe('migration under live traffic: the history checker', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const report = await finish(cut, clients, run);
     const errors = run.history.filter((op) => op.outcome !== 'ok');
-    const moved = run.events.flatMap((e) => (e.type === 'progress' && e.progress.done ? [e.progress.moved] : []));
-    console.log(summarize(report), 'moved per source:', moved, 'errors:', errors.slice(0, 5).map((op) => op.error));
     expect(report.acknowledged, summarize(report)).toBeGreaterThan(1000);
     expect(report.lost, summarize(report)).toEqual([]);
     expect(report.duplicated, summarize(report)).toEqual([]);
