@@ -15,6 +15,7 @@ import { GUARD_SCRIPT } from './routing/migration-guard.ts';
 import { RoutingTable } from './routing/routing-table.ts';
 import { stateToFields, type ClusterState } from './topology/cluster-state.ts';
 import { StateStore } from './topology/state-store.ts';
+import { clientConnectionName } from './membership/connection-names.ts';
 import { CheckScheduler } from './topology/watcher.ts';
 
 export interface EngineEventMap {
@@ -69,7 +70,7 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
       nodeError: (node, error) => this.emit('node-error', { node, error }),
       nodeEjected: (node, until) => this.emit('node-ejected', { node, until }),
       nodeRestored: (node) => this.emit('node-restored', { node }),
-    }, options.autoEject);
+    }, options.autoEject, options.seeds === undefined ? undefined : clientConnectionName(this.clientId));
     const store = new StateStore({
       cluster: options.cluster ?? options.topology?.cluster ?? 'default',
       ...(options.hashers === undefined ? {} : { hashers: options.hashers }),
@@ -214,7 +215,8 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     const table = this.current;
     if (table === undefined || this.store === undefined || this.closed) return;
     const ids = [...table.endpoints.keys()];
-    const revisions = await Promise.all(ids.map((id) => this.store!.revisionOf(this.pool.connection(id)).catch(() => -1)));
+    // A node that cannot answer within a poll interval (black-holed) is skipped this round.
+    const revisions = await Promise.all(ids.map((id) => within(this.store!.revisionOf(this.pool.connection(id)), this.settings.pollIntervalMs, -1)));
     const newest = Math.max(...revisions);
     if (newest <= table.revision) return;
     let state: ClusterState | undefined;
@@ -316,7 +318,8 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
   private async writeEverywhere(args: CommandArgs): Promise<boolean[]> {
     const table = this.current;
     if (table === undefined) return [];
-    return Promise.all([...table.endpoints.keys()].map((id) => this.pool.send(id, args).then(() => true, () => false)));
+    // A write not confirmed within a heartbeat counts as failed: a black-holed node must not hold up the lease.
+    return Promise.all([...table.endpoints.keys()].map((id) => within(this.pool.send(id, args).then(() => true), this.settings.leaseMs / 3, false)));
   }
 
   private async subscribe(): Promise<void> {
@@ -324,7 +327,7 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     const nodes = table.targetNodes;
     // Spread subscribers over the nodes; every writer publishes on every node.
     const node = nodes[hashText(this.clientId) % nodes.length]!;
-    const connection = this.options.driver.connect(this.mapEndpoint(table.endpoints.get(node)!), 'subscriber');
+    const connection = this.options.driver.connect(this.mapEndpoint(table.endpoints.get(node)!), 'subscriber', clientConnectionName(this.clientId));
     this.subscriber = { connection, subscription: undefined, node };
     connection.onEvent((event) => {
       if (event.type === 'ready') void this.scheduler?.trigger();
@@ -400,6 +403,13 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     if (graceful) await this.pool.closeAll();
     else this.pool.disconnectAll();
   }
+}
+
+/** `promise`'s value, or `fallback` if it fails or has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
 }
 
 function hashText(text: string): number {

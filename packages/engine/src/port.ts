@@ -81,7 +81,12 @@ export interface RedisDriver {
   /** The client library, e.g. `"ioredis"` or `"node-redis"`, for logs and errors. */
   readonly name: string;
   readonly capabilities: DriverCapabilities;
-  connect(endpoint: NodeEndpoint, role: ConnectionRole): NodeConnection;
+  /**
+   * Opens a connection. `name`, when given, must be set as the connection's name on the server
+   * (`CLIENT SETNAME`, e.g. ioredis `connectionName`, node-redis `name`) on every (re)connect:
+   * migration workers use it to cut off clients whose lease has lapsed.
+   */
+  connect(endpoint: NodeEndpoint, role: ConnectionRole, name?: string): NodeConnection;
   /**
    * True for an error reply from the server (the client library's ReplyError / ErrorReply), as
    * opposed to a connection failure or timeout. Only the latter count against a node's health.

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseLease } from '../membership/client-lease.ts';
+import { clientIdOfConnection } from '../membership/connection-names.ts';
 import type { NodeConnection } from '../port.ts';
 import { replyText } from '../reply.ts';
 import type { ControlKeys } from '../topology/control-keys.ts';
@@ -74,4 +75,28 @@ export async function waitForAcknowledgements(connections: ReadonlyMap<string, N
     }
     await sleep(pollMs);
   }
+}
+
+/**
+ * Closes, on every node, the connections of clients that hold no lease any more: a client cut
+ * off past its lease may still have commands in flight, routed by an old revision. Closing the
+ * connection discards whatever the server has not read yet; the client itself refuses to send
+ * more until it has re-read the topology. Returns how many connections were closed.
+ */
+export async function fenceLapsedClients(connections: ReadonlyMap<string, NodeConnection>, live: ReadonlyMap<string, number>): Promise<number> {
+  let closed = 0;
+  await Promise.all(
+    [...connections.values()].map(async (connection) => {
+      const list = replyText(await connection.send(['CLIENT', 'LIST', 'TYPE', 'normal']));
+      for (const line of list.split('\n')) {
+        const id = /(?:^|\s)id=(\d+)/.exec(line)?.[1];
+        const name = /(?:^|\s)name=(\S*)/.exec(line)?.[1] ?? '';
+        const client = clientIdOfConnection(name);
+        if (id === undefined || client === undefined || live.has(client)) continue;
+        await connection.send(['CLIENT', 'KILL', 'ID', id]).catch(() => undefined);
+        closed++;
+      }
+    }),
+  );
+  return closed;
 }

@@ -4,7 +4,7 @@ import { planMove, topologyPlacement, type MovePlan } from '@shardis/core';
 import type { NodeConnection } from '../port.ts';
 import { replyInteger, replyText } from '../reply.ts';
 import type { ClusterState } from '../topology/cluster-state.ts';
-import { waitForAcknowledgements, type LeaseView } from './barrier.ts';
+import { fenceLapsedClients, waitForAcknowledgements, type LeaseView } from './barrier.ts';
 import { ClusterAccess, type ClusterAccessOptions } from './cluster-access.ts';
 import type { MigrateAuth } from './move-batch.ts';
 import { killStaleMigrateConnections } from './reconcile.ts';
@@ -17,7 +17,9 @@ export type WorkerEvent =
   | { readonly type: 'waiting-for-clients'; readonly revision: number; readonly behind: readonly string[] }
   | { readonly type: 'moving'; readonly migrationId: number; readonly sources: readonly string[] }
   | { readonly type: 'committed'; readonly state: ClusterState }
-  | { readonly type: 'reversing'; readonly state: ClusterState };
+  | { readonly type: 'reversing'; readonly state: ClusterState }
+  /** Connections of clients whose lease lapsed were closed before the move went on. */
+  | { readonly type: 'fenced'; readonly connections: number };
 
 export interface WorkerOptions extends ClusterAccessOptions, Partial<Omit<MoverOptions, 'auth'>> {
   /** Credentials MIGRATE passes to targets (`AUTH2`), when nodes require them. */
@@ -106,7 +108,7 @@ export class MigrationWorker {
 
   /** Waits until every live client routes by `state`'s revision. */
   private async barrier(state: ClusterState, connections: ReadonlyMap<string, NodeConnection>, signal?: AbortSignal): Promise<LeaseView> {
-    return waitForAcknowledgements(connections, this.access.keys, state.revision, {
+    const view = await waitForAcknowledgements(connections, this.access.keys, state.revision, {
       pollMs: 25,
       ...(signal === undefined ? {} : { signal }),
       onWait: async (view) => {
@@ -115,6 +117,9 @@ export class MigrationWorker {
         await this.access.store.announce(connections, state.revision);
       },
     });
+    const fenced = await fenceLapsedClients(connections, view.clients);
+    if (fenced > 0) this.emit({ type: 'fenced', connections: fenced });
+    return view;
   }
 
   private async migrate(state: ClusterState, signal?: AbortSignal): Promise<void> {

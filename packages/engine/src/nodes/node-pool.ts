@@ -36,8 +36,11 @@ export class NodePool {
   private readonly ejectAfter: number;
   private readonly retryAfterMs: number;
 
-  constructor(driver: RedisDriver, events: NodePoolEvents, autoEject: AutoEjectOptions | false | undefined) {
+  private readonly connectionName: string | undefined;
+
+  constructor(driver: RedisDriver, events: NodePoolEvents, autoEject: AutoEjectOptions | false | undefined, connectionName?: string) {
     this.driver = driver;
+    this.connectionName = connectionName;
     this.events = events;
     this.ejectAfter = autoEject === false || autoEject === undefined ? Infinity : (autoEject.failures ?? 2);
     this.retryAfterMs = autoEject === false || autoEject === undefined ? 0 : (autoEject.retryAfterMs ?? 30_000);
@@ -121,7 +124,7 @@ export class NodePool {
       node = undefined;
     }
     if (node === undefined) {
-      node = { endpoint, connection: this.driver.connect(endpoint, 'data'), failures: 0, ejectedUntil: 0, probing: false };
+      node = { endpoint, connection: this.driver.connect(endpoint, 'data', this.connectionName), failures: 0, ejectedUntil: 0, probing: false };
       this.nodes.set(endpoint.id, node);
     }
     return node;
