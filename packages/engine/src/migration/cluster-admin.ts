@@ -2,7 +2,8 @@ import { planMove, topologyPlacement, type Topology } from '@shardis/core';
 import { EngineError } from '../errors.ts';
 import { readLeases } from './barrier.ts';
 import type { ClusterState } from '../topology/cluster-state.ts';
-import { isControlKey } from '../topology/control-keys.ts';
+import { CONTROL_PREFIX, isControlKey } from '../topology/control-keys.ts';
+import type { NodeConnection } from '../port.ts';
 import { replyInteger, replyText } from '../reply.ts';
 import { ClusterAccess, type ClusterAccessOptions } from './cluster-access.ts';
 import { progressKey } from './source-mover.ts';
@@ -49,6 +50,18 @@ export interface VerifyReport {
   readonly duplicated: ReadonlyArray<{ readonly key: Buffer; readonly nodes: readonly string[] }>;
 }
 
+async function countControlKeys(connection: NodeConnection): Promise<number> {
+  let cursor = '0';
+  let found = 0;
+  do {
+    const reply = await connection.send(['SCAN', cursor, 'MATCH', `${CONTROL_PREFIX}*`, 'COUNT', 1000]);
+    if (!Array.isArray(reply)) break;
+    cursor = replyText(reply[0]);
+    found += Array.isArray(reply[1]) ? reply[1].length : 0;
+  } while (cursor !== '0');
+  return found;
+}
+
 /**
  * What an operator does to a cluster: create it, change it, abort a change, look at it, and
  * check that every key is where it belongs. A change only writes the next state; keys are moved
@@ -93,7 +106,9 @@ export class ClusterAdmin {
         try {
           const [keys, info] = await connection.batch([['DBSIZE'], ['INFO', 'memory']]);
           const memory = /used_memory:(\d+)/.exec(replyText(info instanceof Error ? null : info ?? null));
-          return { id, url, reachable: true, keys: replyInteger(keys instanceof Error ? null : keys ?? null), ...(memory === null ? {} : { usedMemory: Number(memory[1]) }) };
+          // DBSIZE counts shardis's own keys too (topology, leases, checkpoints): report data keys.
+          const total = replyInteger(keys instanceof Error ? null : keys ?? null) - (await countControlKeys(connection));
+          return { id, url, reachable: true, keys: Math.max(0, total), ...(memory === null ? {} : { usedMemory: Number(memory[1]) }) };
         } catch (error) {
           return { id, url, reachable: false, error: error instanceof Error ? error.message : String(error) };
         }
