@@ -1,4 +1,5 @@
-import type { RedisArg } from '../port.ts';
+import type { NodeConnection, RedisArg } from '../port.ts';
+import { replyText } from '../reply.ts';
 import type { ControlKeys } from '../topology/control-keys.ts';
 
 /**
@@ -73,6 +74,20 @@ export function moveBatchArgs(batch: MoveBatch): RedisArg[] {
     else args.push('AUTH', auth.password);
   }
   return args;
+}
+
+/**
+ * Where MIGRATE should send keys for a node. For a Sentinel-managed node the url names the
+ * sentinels, not the primary: ask the node itself (through our connection, which the client
+ * library keeps on the current primary) which address it is listening on.
+ */
+export async function resolveMigrateTarget(url: string, connection: NodeConnection): Promise<MigrateTarget> {
+  const sentinel = /^rediss?\+sentinel:\/\/[^/]*\/[^/]+(?:\/(\d+))?$/i.exec(url);
+  if (sentinel === null) return migrateTarget(url);
+  const info = replyText(await connection.send(['CLIENT', 'INFO']));
+  const laddr = /(?:^|\s)laddr=(\S+):(\d+)/.exec(info);
+  if (laddr === null) throw new Error('cannot tell the address of a Sentinel-managed node (CLIENT INFO has no laddr)');
+  return { host: laddr[1]!.replace(/^\[|\]$/g, ''), port: Number(laddr[2]), db: Number(sentinel[1] ?? 0) };
 }
 
 /** Host, port and db of a node url (`redis://host:port/db`), as MIGRATE names its target. */

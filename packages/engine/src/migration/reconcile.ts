@@ -88,7 +88,7 @@ async function settle(job: SourceJob, source: NodeConnection, to: string, keys: 
       keys: present,
       control: job.keys,
       migrationId: job.migrationId,
-      target: targetOf(job, to),
+      target: await targetOf(job, to),
       timeoutMs: job.options.bigKeyTimeoutMs,
       replace: true,
       auth: job.options.auth,

@@ -2,7 +2,7 @@ import type { MovePlan } from '@shardis/core';
 import type { NodeConnection, Reply } from '../port.ts';
 import { errorCode, replyInteger, replyText } from '../reply.ts';
 import { isControlKey, type ControlKeys } from '../topology/control-keys.ts';
-import { migrateTarget, moveBatchArgs, type MigrateAuth, type MigrateTarget } from './move-batch.ts';
+import { moveBatchArgs, resolveMigrateTarget, type MigrateAuth, type MigrateTarget } from './move-batch.ts';
 import { reconcileUncertain } from './reconcile.ts';
 
 export interface MoverOptions {
@@ -138,7 +138,7 @@ async function moveBatch(job: SourceJob, source: NodeConnection, target: string,
     keys,
     control: job.keys,
     migrationId: job.migrationId,
-    target: targetOf(job, target),
+    target: await targetOf(job, target),
     timeoutMs,
     replace: false,
     auth: job.options.auth,
@@ -155,10 +155,11 @@ async function moveBatch(job: SourceJob, source: NodeConnection, target: string,
   }
 }
 
-export function targetOf(job: Pick<SourceJob, 'urls'>, node: string): MigrateTarget {
+export function targetOf(job: Pick<SourceJob, 'urls' | 'connections'>, node: string): Promise<MigrateTarget> {
   const url = job.urls.get(node);
-  if (url === undefined) throw new Error(`no address for node ${node}`);
-  return migrateTarget(url);
+  const connection = job.connections.get(node);
+  if (url === undefined || connection === undefined) throw new Error(`no address for node ${node}`);
+  return resolveMigrateTarget(url, connection);
 }
 
 function fieldsOf(reply: Reply): Record<string, string> {
