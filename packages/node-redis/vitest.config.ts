@@ -1,0 +1,3 @@
+import { serverSuiteConfig } from '../../vitest.shared.ts';
+
+export default serverSuiteConfig();
