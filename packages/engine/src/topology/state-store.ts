@@ -58,7 +58,8 @@ function fieldsOf(reply: Reply): Record<string, string> {
  * Reads and writes the cluster state kept on every data node. Redis is the source of truth; a
  * reader takes the newest trusted revision among the nodes it reaches, so no single node's loss
  * stops a client from learning the topology. A write reaches every node it can, and needs a
- * majority of them; the first reachable node in id order arbitrates concurrent writers.
+ * majority of them; the first reachable node in id order that holds a state arbitrates concurrent
+ * writers (a node being added holds none).
  */
 export class StateStore {
   readonly keys: ControlKeys;
@@ -116,13 +117,17 @@ export class StateStore {
     const flat = Object.entries(fields).flat();
     const writer = randomUUID();
     const ids = [...connections.keys()].sort();
-    const reachable = await this.reachable(connections, ids);
+    const held = await this.reachable(connections, ids);
+    const reachable = [...held.keys()];
     if (reachable.length * 2 <= ids.length) {
       throw new NodeUnavailableError(ids.filter((id) => !reachable.includes(id)).join(','), `only ${reachable.length} of ${ids.length} nodes answer; a topology write needs a majority`);
     }
-    const [arbiter, ...others] = reachable;
-    const first = await this.writeNode(connections.get(arbiter!)!, 'strict', expected, state.revision, writer, flat);
-    if (first !== -1) throw new TopologyConflictError(expected, first, arbiter!);
+    // A node being added holds no state yet, so it cannot arbitrate a change over `expected`:
+    // the arbiter is the first reachable node (id order) that holds some revision.
+    const arbiter = (expected > 0 ? reachable.find((id) => held.get(id)! > 0) : undefined) ?? reachable[0]!;
+    const others = reachable.filter((id) => id !== arbiter);
+    const first = await this.writeNode(connections.get(arbiter)!, 'strict', expected, state.revision, writer, flat);
+    if (first !== -1) throw new TopologyConflictError(expected, first, arbiter);
     const failures: string[] = [];
     await Promise.all(
       others.map(async (id) => {
@@ -146,9 +151,10 @@ export class StateStore {
     await Promise.all([...connections.values()].map((connection) => connection.send(['PUBLISH', this.keys.channel, String(revision)]).catch(() => undefined)));
   }
 
-  private async reachable(connections: ReadonlyMap<string, NodeConnection>, ids: readonly string[]): Promise<string[]> {
-    const answers = await Promise.all(ids.map((id) => connections.get(id)!.send(['PING']).then(() => true, () => false)));
-    return ids.filter((_, i) => answers[i]);
+  /** The nodes that answer, in `ids` order, with the revision each holds (0: none). */
+  private async reachable(connections: ReadonlyMap<string, NodeConnection>, ids: readonly string[]): Promise<Map<string, number>> {
+    const answers = await Promise.all(ids.map((id) => this.revisionOf(connections.get(id)!).catch(() => -1)));
+    return new Map(ids.flatMap((id, i) => (answers[i]! >= 0 ? [[id, answers[i]!] as const] : [])));
   }
 
   private async writeNode(connection: NodeConnection, mode: 'strict' | 'repair', expected: number, revision: number, writer: string, flat: string[]): Promise<number> {

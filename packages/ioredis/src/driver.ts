@@ -1,0 +1,143 @@
+import type { CommandArgs, ConnectionEvent, ConnectionRole, NodeConnection, NodeEndpoint, RedisDriver, Reply, Subscription } from '@shardis/engine';
+import { Command, Redis, ReplyError, type RedisOptions } from 'ioredis';
+
+/**
+ * A command whose reply reaches the engine as the parser made it: bulk strings as Buffers, arrays,
+ * integers, nil, errors nested in place (EXEC). The name is upper-cased because ioredis keys its
+ * global argument and reply transformers (hgetall → object) by the lower-case name.
+ */
+function rawCommand(args: CommandArgs): Command {
+  return new Command(String(args[0]).toUpperCase(), args.slice(1) as Array<string | Buffer | number>, { replyEncoding: null });
+}
+
+const isReplyError = (error: unknown): boolean => error instanceof (ReplyError as new () => Error);
+
+/**
+ * `redis+sentinel://h1:26379,h2:26379/<masterName>[/<db>]`: a primary found through Sentinel.
+ * Sentinel credentials and TLS come from the ioredis options (`sentinelPassword`…), like the rest.
+ */
+function sentinelOptions(url: string): RedisOptions | undefined {
+  const match = /^redis\+sentinel:\/\/([^/]+)\/([^/]+)(?:\/(\d+))?$/i.exec(url);
+  if (match === null) return undefined;
+  const sentinels = match[1]!.split(',').map((address) => {
+    const colon = address.lastIndexOf(':');
+    return colon === -1 ? { host: address, port: 26379 } : { host: address.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(address.slice(colon + 1)) };
+  });
+  return { sentinels, name: decodeURIComponent(match[2]!), ...(match[3] === undefined ? {} : { db: Number(match[3]) }) };
+}
+
+class IoredisConnection implements NodeConnection {
+  private readonly redis: Redis;
+  private readonly listeners = new Set<(event: ConnectionEvent) => void>();
+
+  constructor(redis: Redis) {
+    this.redis = redis;
+    const emit = (event: ConnectionEvent) => {
+      for (const listener of this.listeners) listener(event);
+    };
+    redis.on('ready', () => emit({ type: 'ready' }));
+    redis.on('reconnecting', (delayMs: unknown) => emit(typeof delayMs === 'number' ? { type: 'reconnecting', delayMs } : { type: 'reconnecting' }));
+    redis.on('end', () => emit({ type: 'end' }));
+    // Always listened to: the engine reports failures per command (node-error); without a listener
+    // ioredis would print every failed reconnect to the console.
+    redis.on('error', (error: Error) => emit({ type: 'error', error }));
+  }
+
+  get ready(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  send(args: CommandArgs): Promise<Reply> {
+    return this.redis.sendCommand(rawCommand(args)) as Promise<Reply>;
+  }
+
+  async batch(commands: readonly CommandArgs[]): Promise<Array<Reply | Error>> {
+    const pipeline = this.redis.pipeline();
+    for (const args of commands) (pipeline as unknown as { sendCommand(command: Command): unknown }).sendCommand(rawCommand(args));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, reply]) => {
+      // A timeout or a dropped connection is not an answer: the whole batch failed.
+      if (error !== null && error !== undefined && !isReplyError(error)) throw error;
+      return error ?? (reply as Reply);
+    });
+  }
+
+  async subscribe(channel: string, onMessage: (message: Buffer) => void): Promise<Subscription> {
+    const listener = (from: Buffer, message: Buffer) => {
+      if (from.toString('utf8') === channel) onMessage(message);
+    };
+    this.redis.on('messageBuffer', listener);
+    try {
+      await this.redis.subscribe(channel);
+    } catch (error) {
+      this.redis.off('messageBuffer', listener);
+      throw error;
+    }
+    return {
+      unsubscribe: async () => {
+        this.redis.off('messageBuffer', listener);
+        await this.redis.unsubscribe(channel);
+      },
+    };
+  }
+
+  onEvent(listener: (event: ConnectionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    // Only a live connection has replies due. ioredis never emits `end` for a quit() while
+    // reconnecting, so anything else is simply dropped.
+    if (this.redis.status !== 'ready') return this.disconnect();
+    const ended = new Promise((resolve) => this.redis.once('end', resolve));
+    await this.redis.quit();
+    await ended;
+  }
+
+  disconnect(): void {
+    // Between reconnect attempts ioredis's disconnect() strands queued commands forever (ioredis
+    // PR #2169); from `wait` it runs its own close path, which ends the connection and fails them.
+    if (this.redis.status === 'reconnecting') this.redis.status = 'wait';
+    this.redis.disconnect();
+  }
+}
+
+/**
+ * Binds the engine to ioredis: one `Redis` per node, from the node url merged with `options`
+ * (credentials, `tls`, `db`, timeouts, `retryStrategy`, `maxRetriesPerRequest`,
+ * `enableOfflineQueue`…; the url's host, port, db and `rediss://` win over the options).
+ *
+ * - `keyPrefix` is not applied here: `ShardedRedis` applies it before routing, so the engine hashes
+ *   the bytes Redis stores, and shardis's own keys are never prefixed.
+ * - `redis+sentinel://` urls connect through Sentinel; there role `replica` reads from a replica
+ *   (`role: 'slave'`). A plain url already names the server it reaches.
+ * - `enableAutoPipelining` belongs to `ShardedRedis` (the engine calls `sendCommand`, which ioredis
+ *   never auto-pipelines), so it is not passed to the nodes.
+ * - A dead node fails its commands after one failed reconnect (`maxRetriesPerRequest` defaults to 1
+ *   here, 0 for the short-lived control connections that read the topology from seeds), within
+ *   ~4 s at worst, not after the ~10–40 s of ioredis's default 20: `autoEject` builds on that.
+ */
+export function ioredisDriver(options: RedisOptions = {}): RedisDriver {
+  const { keyPrefix: _keyPrefix, scripts: _scripts, enableAutoPipelining: _auto, ...nodeOptions } = options;
+  return {
+    name: 'ioredis',
+    capabilities: { sentinel: true, replicaReads: true },
+    connect(endpoint: NodeEndpoint, role: ConnectionRole, name?: string): NodeConnection {
+      const sentinel = sentinelOptions(endpoint.url);
+      const merged: RedisOptions = {
+        ...nodeOptions,
+        // `null` (retry forever) is the user's choice too, so only `undefined` takes the default.
+        maxRetriesPerRequest: options.maxRetriesPerRequest !== undefined ? options.maxRetriesPerRequest : role === 'control' ? 0 : 1,
+        ...(role === 'subscriber' ? { autoResubscribe: true } : {}),
+        ...(role === 'replica' && sentinel !== undefined ? { role: 'slave' as const } : {}),
+        // The engine's name ties the connection to this client's lease (workers fence by it); ioredis
+        // sets it again on every reconnect.
+        connectionName: name ?? options.connectionName ?? `shardis:${endpoint.id}:${role}`,
+      };
+      const redis = sentinel === undefined ? new Redis(endpoint.url, merged) : new Redis({ ...merged, ...sentinel });
+      return new IoredisConnection(redis);
+    },
+    isServerError: isReplyError,
+  };
+}
