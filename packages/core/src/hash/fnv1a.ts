@@ -37,7 +37,11 @@ export function fnv1a64(bytes: Uint8Array, length: number, out: Uint32Array): vo
   out[1] = (h3 << 16) | h2;
 }
 
-export const fnv1a: Hasher = {
+/**
+ * The `fnv1a` hasher: `hash32` is FNV-1a 32 and `hash64` is FNV-1a 64, two functions rather than
+ * one truncated. Fast on short keys but weak: low bits avalanche poorly, so it is not the default.
+ */
+export const fnv1aHasher: Hasher = {
   name: 'fnv1a',
   hash32: fnv1a32,
   hash64: fnv1a64,
