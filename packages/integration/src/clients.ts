@@ -9,6 +9,8 @@ export interface ClientSettings {
   readonly leaseMs?: number;
   readonly retryTimeoutMs?: number;
   readonly clientId?: string;
+  /** Reach nodes by other addresses (a proxy per node, to partition this client alone). */
+  readonly mapNodeUrl?: (node: { id: string; url: string }) => string;
 }
 
 function engineOptions(settings: ClientSettings) {
@@ -19,6 +21,7 @@ function engineOptions(settings: ClientSettings) {
     leaseMs: settings.leaseMs ?? 4000,
     retryTimeoutMs: settings.retryTimeoutMs ?? 15_000,
     ...(settings.clientId === undefined ? {} : { clientId: settings.clientId }),
+    ...(settings.mapNodeUrl === undefined ? {} : { mapNodeUrl: settings.mapNodeUrl }),
   };
 }
 

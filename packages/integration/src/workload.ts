@@ -102,7 +102,9 @@ export async function runWorkload(client: WorkloadClient, history: Op[], stop: A
       op.error = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
     }
     op.doneAt = Date.now();
-    if (options.pauseMs !== undefined && options.pauseMs > 0) await sleep(options.pauseMs);
+    // A client that refuses commands (lease lapsed, node down) fails fast: don't spin.
+    if (op.outcome !== 'ok') await sleep(20);
+    else if (options.pauseMs !== undefined && options.pauseMs > 0) await sleep(options.pauseMs);
     else if (seq % 50 === 0) await sleep(0);
   }
 }

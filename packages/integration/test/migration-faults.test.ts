@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTcpProxy, type TcpProxy } from '@shardis/testkit';
+import { ioredisClient } from '../src/clients.ts';
 import { finish, preload, startClients, startCluster, startWorkload, summarize, worker, type ClusterUnderTest, type Run } from '../src/scenario.ts';
 import type { CheckReport } from '../src/checker.ts';
 import type { WorkloadClient } from '../src/workload.ts';
@@ -88,6 +90,107 @@ describe('migration under faults', () => {
     expectClean(report, run);
     expect(kills).toBeGreaterThan(0);
     expect(run.history.filter((op) => op.outcome === 'unknown').map((op) => op.error)).toEqual([]);
+  });
+
+  it('a client partitioned past its lease: the move goes on without it, it refuses commands, then catches up', async () => {
+    cut = await startCluster(4, 3);
+    const proxies = new Map<string, TcpProxy>();
+    for (const server of cut.servers) proxies.set(server.url, await startTcpProxy({ targetPort: server.port }));
+    try {
+      clients = await startClients(cut, 4);
+      const partitioned = await ioredisClient('cut-off', {
+        cluster: cut.cluster,
+        seeds: cut.seeds.map((url) => proxies.get(url)!.url),
+        mapNodeUrl: (node) => proxies.get(node.url)?.url ?? node.url,
+        leaseMs: 2000,
+        pollIntervalMs: 200,
+      });
+      const events: string[] = [];
+      partitioned.redis.on('lease-lost', () => events.push('lease-lost'));
+      partitioned.redis.on('lease-restored', () => events.push('lease-restored'));
+      clients.push(partitioned);
+      await preload(clients[0]!, 10_000);
+      const run = startWorkload(clients);
+      await sleep(300);
+      for (const proxy of proxies.values()) proxy.pause();
+      const mover = worker(cut, run, { batchSize: 50, scanCount: 100 });
+      const started = Date.now();
+      try {
+        await cut.admin.change({ add: [{ id: 'n3', url: cut.nodeUrl(3) }] });
+        await mover.runUntilStable();
+      } finally {
+        await mover.close();
+      }
+      // The worker had to wait for the lease to run out (not forever), then cut the client off.
+      expect(Date.now() - started).toBeGreaterThan(1000);
+      expect(run.events.some((event) => event.type === 'fenced')).toBe(true);
+      await sleep(500);
+      for (const proxy of proxies.values()) proxy.resume();
+      const healed = Date.now();
+      while (!events.includes('lease-restored') && Date.now() - healed < 10_000) await sleep(50);
+      await sleep(500);
+      const report = await finish(cut, clients, run);
+      expectClean(report, run);
+      expect(events).toContain('lease-lost');
+      expect(events).toContain('lease-restored');
+      const mine = run.history.filter((op) => op.client === 'cut-off');
+      expect(mine.some((op) => op.error?.startsWith('ERR_LEASE_EXPIRED'))).toBe(true);
+      // It serves again after healing, by the new topology.
+      expect(mine.filter((op) => op.outcome === 'ok' && op.sentAt > healed).length).toBeGreaterThan(0);
+      // Every other client never failed.
+      expect(run.history.filter((op) => op.client !== 'cut-off' && op.outcome !== 'ok').map((op) => op.error)).toEqual([]);
+    } finally {
+      await Promise.all([...proxies.values()].map((proxy) => proxy.stop()));
+    }
+  });
+
+  it('all faults together: worker kills, a paused node, lost pub/sub and a partitioned client across 4 changes', async () => {
+    cut = await startCluster(5, 3);
+    const proxies = new Map<string, TcpProxy>();
+    for (const server of cut.servers) proxies.set(server.url, await startTcpProxy({ targetPort: server.port }));
+    try {
+      clients = await startClients(cut, 7, { pollIntervalMs: 500 });
+      const partitioned = await ioredisClient('cut-off', {
+        cluster: cut.cluster,
+        seeds: cut.seeds.map((url) => proxies.get(url)!.url),
+        mapNodeUrl: (node) => proxies.get(node.url)?.url ?? node.url,
+        leaseMs: 2000,
+        pollIntervalMs: 200,
+      });
+      clients.push(partitioned);
+      await preload(clients[0]!, 40_000);
+      const run = startWorkload(clients);
+      const changes = [
+        { add: [{ id: 'n3', url: cut.nodeUrl(3) }] },
+        { add: [{ id: 'n4', url: cut.nodeUrl(4) }] },
+        { weights: { n1: 3 } },
+        { remove: ['n3', 'n4'] },
+      ];
+      let kills = 0;
+      for (const [i, change] of changes.entries()) {
+        for (const server of cut.servers) await server.command('CLIENT', 'KILL', 'TYPE', 'pubsub');
+        if (i === 1) for (const proxy of proxies.values()) proxy.pause();
+        await cut.admin.change(change);
+        const victim = cut.servers[i % 3]!;
+        const stall = (async () => {
+          await sleep(700 + Math.random() * 800);
+          victim.pause();
+          await sleep(2000);
+          victim.resume();
+        })();
+        for (let attempt = 0; !(await runWorkerProcess(cut, attempt < 2 ? 500 + Math.random() * 1500 : 120_000)); attempt++) kills++;
+        await stall;
+        if (i === 1) for (const proxy of proxies.values()) proxy.resume();
+      }
+      await sleep(1000);
+      const report = await finish(cut, clients, run);
+      expectClean(report, run);
+      expect(kills).toBeGreaterThan(0);
+      // Healthy clients saw no failure except the documented retryable ones (none expected).
+      expect(run.history.filter((op) => op.client !== 'cut-off' && op.outcome === 'unknown').map((op) => op.error)).toEqual([]);
+    } finally {
+      await Promise.all([...proxies.values()].map((proxy) => proxy.stop()));
+    }
   });
 
   for (const [side, timeoutMs] of [['target', 10_000], ['source', 10_000], ['target', 300]] as const) {
