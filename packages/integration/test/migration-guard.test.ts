@@ -26,7 +26,7 @@ describe('the migration guard, step by step', () => {
 
   beforeAll(async () => {
     cut = await startCluster(3, 2);
-    client = await ioredisClient('guard', { cluster: cut.cluster, seeds: cut.seeds, pollIntervalMs: 100 });
+    client = await ioredisClient('guard', { cluster: cut.cluster, seeds: cut.seeds, pollIntervalMs: 100, retryTimeoutMs: 1000 });
     const state = await cut.admin.change({ add: [{ id: 'n2', url: cut.nodeUrl(2) }] });
     await waitForRevision(state.revision);
     epoch = state.topology.epoch;

@@ -3,41 +3,73 @@ import { replyText } from '../reply.ts';
 import type { ControlKeys } from '../topology/control-keys.ts';
 
 /**
- * Moves a batch of keys with one `MIGRATE … KEYS …` run inside a Lua script on the source. MIGRATE
- * is atomic from the source's side (a key leaves only once the target has stored it), and running
- * it in a script adds one thing: if it fails half-way (the target timed out or refused), the keys
- * still here are put into the uncertain set in the same atomic step. The target may hold copies
- * of them that clients must never see; the guard keeps clients off those keys until the worker
- * has reconciled them (see `reconcile`).
+ * Moves a batch of keys from the node it runs on, in one atomic step:
  *
- * The script first checks that this node's migration flag still names this migration: an abort
- * deletes the flag before it reverses anything, so a worker that has not noticed the abort yet
- * can never move a key the wrong way afterwards.
+ * 1. checks that this node's migration flag still names this migration (an abort deletes the
+ *    flag before it reverses anything, so a worker that has not noticed the abort can never move
+ *    a key the wrong way afterwards);
+ * 2. sizes each key with MEMORY USAGE: keys gone since SCAN are skipped, keys above the big-key
+ *    threshold are left for a move of their own with a longer timeout;
+ * 3. runs `MIGRATE … KEYS …` (atomic from the source's side: a key leaves only once the target has
+ *    stored it). If MIGRATE fails half-way, the keys still here go into the uncertain set in the
+ *    same step: the target may hold copies of them that clients must never see (the guard keeps
+ *    clients off those keys until the worker has reconciled them);
+ * 4. adds the keys and bytes moved to this source's checkpoint and, for a page's last batch
+ *    (unless it left a big key behind), records the SCAN cursor: progress is saved exactly when the
+ *    keys leave, so a worker killed at any instant resumes without losing or counting a key twice.
  *
- * KEYS = the keys to move. ARGV = uncertain set, flag key, migration id, host, port, db,
- * timeout ms, replace ('1'/'0'), then optional auth words (`AUTH pass` or `AUTH2 user pass`).
- * Returns MIGRATE's reply (`OK` or `NOKEY`), or its error after recording the uncertain keys.
+ * KEYS = candidate keys. ARGV = uncertain set, flag key, migration id, host, port, db, timeout ms,
+ * replace ('1'/'0'), big-key bytes (0 = no limit), checkpoint key ('' = none), cursor ('' = keep),
+ * scanned count, then optional auth words (`AUTH pass` or `AUTH2 user pass`).
+ * Returns {moved, bytes, big key, big size, …} or MIGRATE's error.
  */
 export const MOVE_SCRIPT = `
 if redis.call('GET', ARGV[2]) ~= ARGV[3] then
   return redis.error_reply('SHARDISSTALE this node is not moving keys for migration ' .. ARGV[3])
 end
-local args = {'MIGRATE', ARGV[4], ARGV[5], '', ARGV[6], ARGV[7]}
-if ARGV[8] == '1' then args[#args + 1] = 'REPLACE' end
-for i = 9, #ARGV do args[#args + 1] = ARGV[i] end
-args[#args + 1] = 'KEYS'
-for i = 1, #KEYS do args[#args + 1] = KEYS[i] end
-local reply = redis.pcall(unpack(args))
-if type(reply) == 'table' and reply.err then
-  for i = 1, #KEYS do
-    if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('SADD', ARGV[1], KEYS[i]) end
+local limit = tonumber(ARGV[9])
+local keys, result, bytes = {}, {0, 0}, 0
+for i = 1, #KEYS do
+  local size = redis.call('MEMORY', 'USAGE', KEYS[i])
+  if size then
+    if limit > 0 and size > limit then
+      result[#result + 1] = KEYS[i]
+      result[#result + 1] = size
+    else
+      keys[#keys + 1] = KEYS[i]
+      bytes = bytes + size
+    end
   end
-  return reply
 end
-if ARGV[8] == '1' then
-  for i = 1, #KEYS do redis.call('SREM', ARGV[1], KEYS[i]) end
+if #keys > 0 then
+  local args = {'MIGRATE', ARGV[4], ARGV[5], '', ARGV[6], ARGV[7]}
+  if ARGV[8] == '1' then args[#args + 1] = 'REPLACE' end
+  for i = 13, #ARGV do args[#args + 1] = ARGV[i] end
+  args[#args + 1] = 'KEYS'
+  for i = 1, #keys do args[#args + 1] = keys[i] end
+  local reply = redis.pcall(unpack(args))
+  if type(reply) == 'table' and reply.err then
+    for i = 1, #keys do
+      if redis.call('EXISTS', keys[i]) == 1 then redis.call('SADD', ARGV[1], keys[i]) end
+    end
+    return reply
+  end
+  if ARGV[8] == '1' then
+    for i = 1, #keys do redis.call('SREM', ARGV[1], keys[i]) end
+  end
 end
-return reply
+result[1] = #keys
+result[2] = bytes
+if ARGV[10] ~= '' then
+  redis.call('HINCRBY', ARGV[10], 'moved', #keys)
+  redis.call('HINCRBY', ARGV[10], 'bytes', bytes)
+  -- A big key left behind must move before the cursor may pass it.
+  if ARGV[11] ~= '' and #result == 2 then
+    redis.call('HINCRBY', ARGV[10], 'scanned', tonumber(ARGV[12]))
+    redis.call('HSET', ARGV[10], 'cursor', ARGV[11])
+  end
+end
+return result
 `;
 
 export interface MigrateTarget {
@@ -60,20 +92,39 @@ export interface MoveBatch {
   /** Overwrite the target's copy: only for keys the source still holds after a failed move. */
   readonly replace: boolean;
   readonly auth: MigrateAuth | undefined;
+  /** Keys above this many bytes are left out and reported (0: move whatever size). */
+  readonly bigKeyBytes: number;
+  /** The source's checkpoint hash, and the page's cursor and size when this batch ends a page. */
+  readonly checkpoint?: { readonly key: string; readonly cursor?: string; readonly scanned?: number };
 }
 
 export function moveBatchArgs(batch: MoveBatch): RedisArg[] {
-  const { keys, control, target, auth } = batch;
+  const { keys, control, target, auth, checkpoint } = batch;
   const args: RedisArg[] = [
     'EVAL', MOVE_SCRIPT, keys.length, ...keys,
     control.uncertain, control.migrationFlag, batch.migrationId,
     target.host, target.port, target.db, Math.ceil(batch.timeoutMs), batch.replace ? '1' : '0',
+    batch.bigKeyBytes, checkpoint?.key ?? '', checkpoint?.cursor ?? '', checkpoint?.scanned ?? 0,
   ];
   if (auth !== undefined) {
     if (auth.username !== undefined) args.push('AUTH2', auth.username, auth.password);
     else args.push('AUTH', auth.password);
   }
   return args;
+}
+
+/** What a move script reports: keys and bytes moved, and keys left out for being big. */
+export interface MoveResult {
+  readonly moved: number;
+  readonly bytes: number;
+  readonly big: ReadonlyArray<{ readonly key: Buffer; readonly bytes: number }>;
+}
+
+export function parseMoveResult(reply: unknown): MoveResult {
+  if (!Array.isArray(reply)) return { moved: 0, bytes: 0, big: [] };
+  const big: Array<{ key: Buffer; bytes: number }> = [];
+  for (let i = 2; i + 1 < reply.length; i += 2) big.push({ key: reply[i] as Buffer, bytes: Number(reply[i + 1]) });
+  return { moved: Number(reply[0] ?? 0), bytes: Number(reply[1] ?? 0), big };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeConnection } from '../port.ts';
 import { errorCode, replyText } from '../reply.ts';
-import { moveBatchArgs } from './move-batch.ts';
-import { targetOf, type SourceJob } from './source-mover.ts';
+import { moveBatchArgs, parseMoveResult } from './move-batch.ts';
+import { progressKey, targetOf, type SourceJob } from './source-mover.ts';
 
 /** Commands a MIGRATE connection can have last run on its target (or NULL: nothing yet). */
 const MIGRATE_COMMANDS: ReadonlySet<string> = new Set(['restore', 'restore-asking', 'NULL', 'select', 'auth']);
@@ -83,7 +83,7 @@ async function settle(job: SourceJob, source: NodeConnection, to: string, keys: 
     await source.send(['SREM', job.keys.uncertain, ...absent]);
   }
   if (present.length === 0) return 0;
-  await source.send(
+  const result = await source.send(
     moveBatchArgs({
       keys: present,
       control: job.keys,
@@ -92,7 +92,9 @@ async function settle(job: SourceJob, source: NodeConnection, to: string, keys: 
       timeoutMs: job.options.bigKeyTimeoutMs,
       replace: true,
       auth: job.options.auth,
+      bigKeyBytes: 0,
+      checkpoint: { key: progressKey(job.keys, job.migrationId) },
     }),
   );
-  return present.length;
+  return parseMoveResult(result).moved;
 }

@@ -137,7 +137,8 @@ export class MigrationWorker {
     const sources = plan.kind === 'ranges' ? plan.sources() : state.source!.nodes.map((node) => node.id);
     this.emit({ type: 'moving', migrationId: id, sources });
     const urls = new Map([...state.topology.nodes, ...state.source!.nodes].map((node) => [node.id, node.url]));
-    const results = await Promise.all(sources.map((source) => this.moveOne(state, source, plan, connections, urls, signal)));
+    const scanCounts = this.scanCounts(plan, sources);
+    const results = await Promise.all(sources.map((source) => this.moveOne(state, source, plan, connections, urls, scanCounts.get(source)!, signal)));
     if (!results.every((progress) => progress?.done === true)) {
       // Another worker holds a source, or the state changed: look again shortly.
       await sleep(this.options.pollMs ?? 500);
@@ -151,12 +152,36 @@ export class MigrationWorker {
     }
   }
 
+  /**
+   * SCAN COUNT per source, so that a page yields about one full MIGRATE batch: when a quarter of
+   * a node's keys leave, scanning 1,000 keys a page would make batches of 250. The share is
+   * estimated on sample keys (exact enough: it only sizes pages).
+   */
+  private scanCounts(plan: MovePlan, sources: readonly string[]): Map<string, number> {
+    const owned = new Map<string, number>();
+    const leaving = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const key = `sample:${i}`;
+      const from = plan.from.locate(key);
+      owned.set(from, (owned.get(from) ?? 0) + 1);
+      if (plan.moveOf(key) !== undefined) leaving.set(from, (leaving.get(from) ?? 0) + 1);
+    }
+    const counts = new Map<string, number>();
+    for (const source of sources) {
+      const share = (leaving.get(source) ?? 0) / Math.max(1, owned.get(source) ?? 0);
+      const count = Math.ceil(this.mover.batchSize / Math.max(share, 0.01));
+      counts.set(source, Math.min(20_000, Math.max(this.mover.scanCount, count)));
+    }
+    return counts;
+  }
+
   private async moveOne(
     state: ClusterState,
     source: string,
     plan: MovePlan,
     connections: ReadonlyMap<string, NodeConnection>,
     urls: ReadonlyMap<string, string>,
+    scanCount: number,
     signal?: AbortSignal,
   ): Promise<MoverProgress | undefined> {
     const node = connections.get(source)!;
@@ -175,7 +200,7 @@ export class MigrationWorker {
         urls,
         plan,
         keys: this.access.keys,
-        options: this.mover,
+        options: { ...this.mover, scanCount },
         onEvent: (event) => this.emit(event),
         keepGoing: async () => {
           if (signal?.aborted) return false;
