@@ -1,3 +1,15 @@
 export { freePort } from './free-port.ts';
 export { rawCommand, startRedis, startRedisServers, stopAll } from './redis-server.ts';
 export type { RedisServer, RedisServerOptions } from './redis-server.ts';
+export { waitFor } from './wait.ts';
+export { startTcpProxy } from './tcp-proxy.ts';
+export type { TcpProxy, TcpProxyOptions } from './tcp-proxy.ts';
+export { startSentinelGroup } from './sentinel.ts';
+export type { SentinelGroup, SentinelGroupOptions } from './sentinel.ts';
+export { applyChange, startShardisCluster } from './cluster-harness.ts';
+export type { ClusterNode, ShardisCluster, ShardisClusterOptions, TopologyChange } from './cluster-harness.ts';
+export { createRespDriver, RespConnectionError } from './resp/resp-driver.ts';
+export type { RespDriverOptions } from './resp/resp-driver.ts';
+export { RespServerError } from './resp/resp-parser.ts';
+export { runConformanceSuite } from './conformance/index.ts';
+export type { Arg, ConformanceClient, ConformanceClientOptions, ConformanceFactory, ConformanceOptions, GroupName, TestApi } from './conformance/index.ts';

@@ -4,6 +4,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { encodeCommand, RespParser } from './resp/resp-parser.ts';
 
 export interface RedisServerOptions {
   /** Extra `redis-server` arguments, e.g. `['--cluster-enabled', 'yes']`. */
@@ -12,6 +13,11 @@ export interface RedisServerOptions {
   readonly port?: number;
   /** Executable; default `redis-server` on PATH. */
   readonly binary?: string;
+  /**
+   * A config file, passed first as redis-server wants it. Sentinel needs one it can rewrite;
+   * `args` still apply on top of it.
+   */
+  readonly configFile?: string;
 }
 
 /** A redis-server process owned by the test that started it. */
@@ -32,7 +38,7 @@ export interface RedisServer {
   /** Stops the process by PID and removes its folder. Idempotent. */
   stop(): Promise<void>;
   /** Runs one command over a fresh connection and returns the raw RESP reply text. */
-  command(...args: string[]): Promise<string>;
+  command(...args: (string | Buffer)[]): Promise<string>;
 }
 
 const live = new Set<ChildProcess>();
@@ -64,7 +70,9 @@ async function waitUntilReady(port: number, child: ChildProcess, output: () => s
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited early:\n${output()}`);
     try {
-      if ((await rawCommand(port, ['PING'])).startsWith('+PONG')) return;
+      // A server with `requirepass` (or no default user) answers NOAUTH: it is up all the same.
+      const reply = await rawCommand(port, ['PING']);
+      if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) return;
     } catch {
       // not listening yet
     }
@@ -74,24 +82,29 @@ async function waitUntilReady(port: number, child: ChildProcess, output: () => s
   throw new Error(`redis-server on port ${port} did not answer PING within 10 s:\n${output()}`);
 }
 
-/** Sends one command in RESP and resolves with the first complete reply line(s) as text. */
-export function rawCommand(port: number, args: readonly string[], timeoutMs = 5_000): Promise<string> {
+/**
+ * Sends one command in RESP and resolves with its complete reply, as the raw RESP text. Buffer
+ * arguments go on the wire byte for byte (binary keys); strings as UTF-8.
+ */
+export function rawCommand(port: number, args: readonly (string | Buffer)[], timeoutMs = 5_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
-    let data = '';
+    const chunks: Buffer[] = [];
+    const parser = new RespParser();
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`no reply from 127.0.0.1:${port} to ${args[0]}`));
     }, timeoutMs);
     socket.on('connect', () => {
-      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+      socket.write(encodeCommand(args));
     });
-    socket.on('data', (chunk) => {
-      data += chunk.toString('utf8');
-      if (isCompleteReply(data)) {
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      parser.push(chunk);
+      if (parser.next() !== undefined) {
         clearTimeout(timer);
         socket.end();
-        resolve(data);
+        resolve(Buffer.concat(chunks).toString('utf8'));
       }
     });
     socket.on('error', (error) => {
@@ -101,15 +114,6 @@ export function rawCommand(port: number, args: readonly string[], timeoutMs = 5_
   });
 }
 
-/** Enough of RESP to know a simple, error, integer or bulk reply has fully arrived. */
-function isCompleteReply(data: string): boolean {
-  const lineEnd = data.indexOf('\r\n');
-  if (lineEnd === -1) return false;
-  if (data[0] !== '$') return true;
-  const length = Number(data.slice(1, lineEnd));
-  return length < 0 || Buffer.byteLength(data) >= lineEnd + 2 + length + 2;
-}
-
 /** Starts `redis-server` on a free port with nothing persisted, and waits until it answers PING. */
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   installExitHook();
@@ -117,6 +121,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   const dir = mkdtempSync(join(tmpdir(), `shardis-redis-${port}-`));
   const binary = options.binary ?? 'redis-server';
   const args = [
+    ...(options.configFile === undefined ? [] : [options.configFile]),
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--save', '',
@@ -172,7 +177,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       }
       rmSync(dir, { recursive: true, force: true });
     },
-    command: (...commandArgs: string[]) => rawCommand(port, commandArgs),
+    command: (...commandArgs: (string | Buffer)[]) => rawCommand(port, commandArgs),
   };
   return server;
 }
