@@ -17,8 +17,12 @@
  *
  * The price is movement: when node `x` joins cluster `C`, `C` also wins keys from its siblings
  * that then land on `C`'s other nodes, and so on at each level. Keys that move are about `L + 1`
- * times the minimum (the tests measure ≈ 1.9× for L = 1 at 1,000 nodes); flat HRW moves exactly
- * the minimum. Keys never move between two nodes outside the changed node's clusters.
+ * times the minimum (measured for L = 1: 1.8× at 100 nodes, 1.9× at 1,000 nodes); flat HRW moves
+ * exactly the minimum. A key only moves into (on a join) or out of (on a departure) the clusters
+ * that contain the changed node, never between two other clusters.
+ *
+ * Lookups cost about 0.8 µs at 1,000 nodes against 3 µs for flat HRW; below a few hundred nodes
+ * flat HRW is as fast or faster (cluster scores need a logarithm each) and moves less.
  */
 import { best, candidates, ranked, type Candidates } from './rendezvous-hrw.ts';
 import { fmix64, mixHi } from './ring-mix.ts';

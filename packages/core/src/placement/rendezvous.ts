@@ -14,7 +14,7 @@ export { DEFAULT_SKELETON_FANOUT, MAX_SKELETON_LEVELS } from './rendezvous-skele
 /**
  * Rendezvous (highest-random-weight) hashing, weighted by logarithmic scoring (see
  * `rendezvous-hrw.ts`). Node `X` has the seed `fmix64(hash64(UTF-8 of X))`; a key is hashed once
- * (64 bits) and each node scores `-w / ln(u)` with `u` from `fmix64(key ^ seed)`. The highest
+ * (64 bits) and each node scores `-w / ln(u)`, `u` mixed from the key hash and the seed. The highest
  * score owns the key; `replicas` are the next highest. Placement depends only on ids, weights and
  * the key, never on node order, and changing one node moves only keys to or from that node.
  *
@@ -61,14 +61,14 @@ class RendezvousPlacement implements Placement {
     this.hashTags = state.hashTags;
     this.#keyHasher = new KeyHasher(state.hasher, state.hashTags);
     const count = state.nodes.length;
-    const seeds = new Uint32Array(2 * count);
+    const seed = new Uint32Array(2);
     const seedLo = new Uint32Array(count);
     const seedHi = new Uint32Array(count);
     const weight = new Float64Array(count);
     state.nodes.forEach((node, i) => {
-      nodeSeed(state.hasher, node.id, seeds, 2 * i);
-      seedLo[i] = seeds[2 * i]!;
-      seedHi[i] = seeds[2 * i + 1]!;
+      nodeSeed(state.hasher, node.id, seed);
+      seedLo[i] = seed[0]!;
+      seedHi[i] = seed[1]!;
       weight[i] = node.weight;
     });
     this.#flat = candidates(seedLo, seedHi, weight);

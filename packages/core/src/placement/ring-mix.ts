@@ -55,11 +55,11 @@ const idHash = new Uint32Array(2);
 
 /**
  * A node's 64-bit seed: `fmix64(hash64(UTF-8 id))` with the placement's hasher, written to
- * `out[at]` (low) and `out[at + 1]` (high). Depends on the id only, never on the other nodes.
+ * `out[0]` (low) and `out[1]` (high). Depends on the id only, never on the other nodes.
  */
-export function nodeSeed(hasher: Hasher, id: string, out: Uint32Array, at: number): void {
+export function nodeSeed(hasher: Hasher, id: string, out: Uint32Array): void {
   const bytes = keyToBytes(id);
   hasher.hash64(bytes, bytes.length, idHash);
-  out[at] = fmix64(idHash[0]!, idHash[1]!);
-  out[at + 1] = mixHi;
+  out[0] = fmix64(idHash[0]!, idHash[1]!);
+  out[1] = mixHi;
 }

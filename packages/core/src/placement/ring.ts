@@ -7,7 +7,7 @@ import { applyChange, normalizeNodes } from './nodes.ts';
 import type { Algorithm, CommonOptions, NodeSpec, Partition, PartitionedPlacement, PlacementChange, PlacementNode, PlacementSpec } from './placement.ts';
 import { checkOptions, checkReplicaCount, freezeNodes, readSpec, resolveCommon, rethrowAsTopology, sortById, writeSpec, type CommonState } from './ring-common.ts';
 import { fmix32, fmix64, mixHi, nodeSeed } from './ring-mix.ts';
-import { buildContinuum, continuumPartitions, lowerBound, RANK_LIMIT, RING_POINT_SPACE, walkReplicas, type Continuum } from './ring-points.ts';
+import { buildContinuum, continuumPartitions, firstAtOrAfter, RANK_LIMIT, RING_POINT_SPACE, walkReplicas, type Continuum } from './ring-points.ts';
 
 export type { KetamaCompat } from './ketama.ts';
 export { ketamaHashCounts } from './ketama.ts';
@@ -20,7 +20,7 @@ export { ketamaHashCounts } from './ketama.ts';
  * `fmix64(S + (j + 1) · 0x9E3779B97F4A7C15)` (a SplitMix64 stream), where `S = fmix64(hash64(UTF-8
  * of X))` with the placement's hasher. Each node's points depend only on its own id and weight, so
  * adding or removing a node moves only the keys on the arcs it gains or loses. A key's point is
- * `fmix32(hash32(key))`; it belongs to the first point `>= ` it, clockwise. Equal points go to the
+ * `fmix32(hash32(key))`; it belongs to the first point at or after it, clockwise. Equal points go to the
  * node whose id sorts first, so placement never depends on the order nodes were given.
  *
  * **`compat`** modes reproduce a peer exactly (see `ketama.ts`): MD5 points `"<id>-<i>"`, keys
@@ -46,6 +46,8 @@ export const DEFAULT_RING_VNODES = 160;
 /** Largest continuum accepted: 4 bytes per point and per owner, in every client. */
 export const MAX_RING_POINTS: number = 1 << 24;
 
+const PROBE = new TextEncoder().encode('shardis ring point function');
+
 // SplitMix64's increment, the 64-bit golden ratio.
 const GAMMA_HI = 0x9e3779b9;
 const GAMMA_LO = 0x7f4a7c15;
@@ -66,7 +68,7 @@ class RingPlacement implements PartitionedPlacement {
   readonly #state: RingState;
   readonly #ids: readonly string[];
   readonly #continuum: Continuum;
-  readonly #points: Uint32Array;
+  readonly #pointCount: number;
   readonly #owners: Uint16Array | Uint32Array;
   readonly #keyHasher: KeyHasher;
   readonly #mixKey: boolean;
@@ -81,18 +83,22 @@ class RingPlacement implements PartitionedPlacement {
     this.hashTags = state.hashTags;
     const packed = state.compat === undefined ? nativePoints(state) : compatPoints(state);
     this.#continuum = buildContinuum(packed, this.#ids.length);
-    this.#points = this.#continuum.points;
+    this.#pointCount = this.#continuum.points.length;
+    if (this.#pointCount === 0) throw new InvalidNodesError('nodes', 'no node has a point on the ring; raise vnodes');
     this.#owners = this.#continuum.owners;
     this.#keyHasher = new KeyHasher(state.hasher, state.hashTags);
     this.#mixKey = state.compat === undefined;
     // twemproxy's server_pool_hash returns 0 for an empty key instead of hashing it.
     this.#emptyKeyIsZero = state.compat === 'twemproxy';
     const tags = state.hashTags ? 'tags' : 'whole';
+    // A keyed hash's name does not say which key: a probe hash tells two keys apart without
+    // showing either (the seed is a secret; one 32-bit output of a fixed message reveals nothing).
+    const key = state.hashSeed === undefined ? '' : `:key-${state.hasher.hash32(PROBE, PROBE.length).toString(16)}`;
     this.pointFunction =
       state.compat === undefined
-        ? `ring:fmix32(${state.hasher.name}):${tags}`
+        ? `ring:fmix32(${state.hasher.name}${key}):${tags}`
         : state.compat === 'twemproxy'
-          ? `twemproxy:${state.hasher.name}:${tags}`
+          ? `twemproxy:${state.hasher.name}${key}:${tags}`
           : `ketama:md5:${tags}`;
     Object.freeze(this);
   }
@@ -104,17 +110,16 @@ class RingPlacement implements PartitionedPlacement {
   }
 
   locate(key: Key): string {
-    const points = this.#points;
-    let index = lowerBound(points, this.pointOf(key));
-    if (index === points.length) index = 0;
+    let index = firstAtOrAfter(this.#continuum, this.pointOf(key));
+    if (index === this.#pointCount) index = 0;
     return this.#ids[this.#owners[index]!]!;
   }
 
   /** The first `n` distinct nodes clockwise from the key's point (hashring's `range` order). */
   replicas(key: Key, n: number): string[] {
     checkReplicaCount(n, this.#ids.length);
-    let start = lowerBound(this.#points, this.pointOf(key));
-    if (start === this.#points.length) start = 0;
+    let start = firstAtOrAfter(this.#continuum, this.pointOf(key));
+    if (start === this.#pointCount) start = 0;
     return walkReplicas(this.#continuum, start, n, this.#ids.length).map((owner) => this.#ids[owner]!);
   }
 
@@ -155,7 +160,7 @@ function nativePoints(state: RingState): Float64Array {
   const seed = new Uint32Array(2);
   let at = 0;
   for (let i = 0; i < nodes.length; i++) {
-    nodeSeed(hasher, nodes[i]!.id, seed, 0);
+    nodeSeed(hasher, nodes[i]!.id, seed);
     let lo = seed[0]!;
     let hi = seed[1]!;
     for (let j = 0; j < counts[i]!; j++) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rendezvous, rendezvousAlgorithm } from '../../src/placement/rendezvous.ts';
+import { best, candidates, ranked } from '../../src/placement/rendezvous-hrw.ts';
 import { expectError, keysOf, loads, maxOverMean, placementContract, randomFloor, someKey, weightedNodes } from './ring-support.ts';
 
 const nodesOf = (count: number, weight = 1) => Array.from({ length: count }, (_, i) => ({ id: `10.0.${i >> 8}.${i & 255}:6379`, weight }));
@@ -60,6 +61,30 @@ describe('rendezvous (flat)', () => {
     expectError(() => rendezvous([{ id: 'a' }], { levels: 2 }), 'ERR_INVALID_ARGUMENT', 'options.levels');
     const spec = rendezvous([{ id: 'a' }]).toSpec();
     expectError(() => rendezvousAlgorithm.fromSpec({ ...spec, params: { variant: 'x' } }, rendezvous([{ id: 'a' }]).hasher), 'ERR_INVALID_TOPOLOGY', 'params.variant');
+  });
+});
+
+describe('rendezvous scoring', () => {
+  const u32 = fc.integer({ min: 0, max: 0xffffffff });
+  const sets = fc.array(fc.tuple(u32, u32, fc.constantFrom(1, 1, 2, 0.5, 3.25)), { minLength: 1, maxLength: 30 }).map((rows) =>
+    candidates(Uint32Array.from(rows.map((r) => r[0])), Uint32Array.from(rows.map((r) => r[1])), Float64Array.from(rows.map((r) => r[2]))),
+  );
+
+  it('best (inlined mixer) picks what ranked (shared mixer) puts first', () => {
+    fc.assert(fc.property(sets, u32, u32, (set, lo, hi) => best(set, lo, hi) === ranked(set, lo, hi)[0]), { numRuns: 500 });
+  });
+
+  it('the logarithm path agrees with the equal-weight shortcut when weights are equal', () => {
+    fc.assert(
+      fc.property(sets, u32, u32, (set, lo, hi) => {
+        const equal = candidates(set.seedLo, set.seedHi, new Float64Array(set.weight.length).fill(1.5));
+        expect(equal.uniform).toBe(true);
+        const forced = { ...equal, uniform: false };
+        expect(best(forced, lo, hi)).toBe(best(equal, lo, hi));
+        expect(ranked(forced, lo, hi)).toEqual(ranked(equal, lo, hi));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

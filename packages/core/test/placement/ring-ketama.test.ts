@@ -125,7 +125,7 @@ describe("ring compat 'ketama' = npm hashring 3.2.0", () => {
   });
 
   it('uses the point count hashring builds, floor((w/Σw)·40·N) in doubles', () => {
-    for (let n = 1; n <= 130; n++) {
+    for (const n of [...Array.from({ length: 64 }, (_, i) => i + 1), 98, 103, 112, 122]) {
       const servers = Array.from({ length: n }, (_, i) => `s${i}:1`);
       const counts = ketamaHashCounts(new Array<number>(n).fill(1), 'ketama');
       expect(new HashRing(servers).ring.length, `n = ${n}`).toBe(4 * counts.reduce((a, b) => a + b, 0));

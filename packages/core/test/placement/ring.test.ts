@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HASH } from '../../src/hash/registry.ts';
+import { createPlacement } from '../../src/placement/registry.ts';
 import { DEFAULT_RING_VNODES, MAX_RING_POINTS, ring, ringAlgorithm } from '../../src/placement/ring.ts';
-import { continuumPartitions, lowerBound, RING_POINT_SPACE } from '../../src/placement/ring-points.ts';
+import { buildContinuum, continuumPartitions, firstAtOrAfter, RANK_LIMIT, RING_POINT_SPACE } from '../../src/placement/ring-points.ts';
 import { fmix32, fmix64, mixHi } from '../../src/placement/ring-mix.ts';
 import { expectError, keysOf, loads, maxOverMean, placementContract, randomFloor, someKey, weightedNodes } from './ring-support.ts';
 
@@ -54,7 +55,7 @@ describe('ring (native)', () => {
 
   it('moves only the keys the change requires (add, remove, reweight)', () => {
     const nodes = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}` }));
-    const keys = keysOf(20_000);
+    const keys = keysOf(10_000);
     const before = ring(nodes);
     const owners = keys.map((key) => before.locate(key));
     const added = before.with({ add: [{ id: 'new' }] });
@@ -98,6 +99,21 @@ describe('ring (native)', () => {
     );
   });
 
+  it('carries a keyed hash and its seed through the spec', () => {
+    const seed = '000102030405060708090a0b0c0d0e0f';
+    const placement = ring([{ id: 'a' }, { id: 'b' }, { id: 'c' }], { hash: 'siphash24', hashSeed: seed });
+    const spec = placement.toSpec();
+    expect(spec).toMatchObject({ hash: 'siphash24', hashSeed: seed });
+    const rebuilt = createPlacement(JSON.parse(JSON.stringify(spec)));
+    for (const key of keysOf(300)) expect(rebuilt.locate(key)).toBe(placement.locate(key));
+    const other = ring([{ id: 'a' }, { id: 'b' }, { id: 'c' }], { hash: 'siphash24', hashSeed: 'ff'.repeat(16) });
+    expect(keysOf(300).some((key) => other.locate(key) !== placement.locate(key))).toBe(true);
+    expect(other.pointFunction).not.toBe(placement.pointFunction);
+    expect(placement.pointFunction).not.toContain(seed);
+    expectError(() => ring([{ id: 'a' }], { hash: 'siphash24' }), 'ERR_INVALID_ARGUMENT', 'hashSeed');
+    expectError(() => ring([{ id: 'a' }], { hash: 'fnv1a', hashSeed: seed }), 'ERR_INVALID_ARGUMENT', 'hashSeed');
+  });
+
   it('rejects bad options with the option named', () => {
     const nodes = [{ id: 'a' }];
     for (const vnodes of [0, -1, 1.5, Number.NaN, '160' as unknown as number]) expectError(() => ring(nodes, { vnodes }), 'ERR_INVALID_ARGUMENT', 'options.vnodes');
@@ -122,34 +138,41 @@ describe('ring points', () => {
     return index === -1 ? points.length : index;
   };
 
-  it('lowerBound finds the first point >= h, or the length', () => {
+  const build = (pairs: readonly (readonly [number, number])[]) =>
+    buildContinuum(Float64Array.from(pairs.map(([point, owner]) => point * RANK_LIMIT + owner)), 4);
+  const point = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0, 0x7fffffff, 0x80000000, 0xffffffff));
+
+  it('finds the first point >= h, or the length, through the bucket index', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 52 }), (values, h) => {
-        const points = Uint32Array.from(values.sort((a, b) => a - b));
-        expect(lowerBound(points, h)).toBe(naive(points, h));
+      fc.property(fc.array(fc.tuple(point, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 300 }), fc.array(point, { maxLength: 50 }), (pairs, probes) => {
+        const continuum = build(pairs);
+        for (const h of [...probes, ...continuum.points, ...Array.from(continuum.points, (p) => p + 1)].filter((h) => h <= 0xffffffff)) {
+          expect(firstAtOrAfter(continuum, h)).toBe(naive(continuum.points, h));
+        }
       }),
+      { numRuns: 300 },
     );
-    const edges = Uint32Array.from([0, 0, 7, 0xffffffff]);
-    for (const h of [0, 1, 7, 8, 0xfffffffe, 0xffffffff]) expect(lowerBound(edges, h)).toBe(naive(edges, h));
   });
 
-  it('partitions own exactly the points lowerBound sends to each owner, wrap-around and duplicates included', () => {
+  it('partitions own exactly the points the search sends to each owner, wrap-around and duplicates included', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 20 }),
-        (pairs) => {
-          const sorted = pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-          const continuum = { points: Uint32Array.from(sorted.map(([p]) => p)), owners: Uint16Array.from(sorted.map(([, o]) => o)) };
-          const ids = ['a', 'b', 'c', 'd'];
-          const parts = continuumPartitions(continuum, ids);
-          for (const h of [...Array.from({ length: 33 }, (_, i) => i), 0xfffffffe, 0xffffffff]) {
-            let index = lowerBound(continuum.points, h);
-            if (index === continuum.points.length) index = 0;
-            expect(parts.find((part) => part.start <= h && h < part.end)!.owner).toBe(ids[continuum.owners[index]!]);
-          }
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 20 }), (pairs) => {
+        const continuum = build(pairs);
+        const ids = ['a', 'b', 'c', 'd'];
+        const parts = continuumPartitions(continuum, ids);
+        for (const h of [...Array.from({ length: 33 }, (_, i) => i), 0xfffffffe, 0xffffffff]) {
+          let index = firstAtOrAfter(continuum, h);
+          if (index === continuum.points.length) index = 0;
+          expect(parts.find((part) => part.start <= h && h < part.end)!.owner).toBe(ids[continuum.owners[index]!]);
+        }
+      }),
     );
+  });
+
+  it('breaks ties between equal points by owner index', () => {
+    const continuum = build([[50, 3], [50, 1], [50, 2], [10, 0]]);
+    expect(Array.from(continuum.owners)).toEqual([0, 1, 2, 3]);
+    expect(firstAtOrAfter(continuum, 11)).toBe(1);
   });
 });
 
