@@ -123,9 +123,13 @@ export function md5(bytes: Uint8Array, length: number, out: Uint32Array): void {
     for (let w = 0; w < 16; w++) x[w] = read32(bytes, i + 4 * w);
     compress();
   }
-  x.fill(0);
   const rest = length - i;
-  for (let j = 0; j < rest; j++) x[j >> 2] = x[j >> 2]! | (bytes[i + j]! << ((j & 3) << 3));
+  // Whole words first, then the last 0–3 bytes: a byte-at-a-time read-modify-write of the block
+  // (and TypedArray#fill, a builtin call) cost ~20 ns of a 17-byte key's ~135.
+  for (let w = 0; w < 16; w++) x[w] = 0;
+  let j = 0;
+  for (const words = rest & ~3; j < words; j += 4) x[j >> 2] = read32(bytes, i + j);
+  for (; j < rest; j++) x[j >> 2] = x[j >> 2]! | (bytes[i + j]! << ((j & 3) << 3));
   x[rest >> 2] = x[rest >> 2]! | (0x80 << ((rest & 3) << 3));
   if (rest >= 56) {
     compress();
