@@ -9,6 +9,7 @@ export type ShardisErrorCode =
   | 'ERR_UNKNOWN_ALGORITHM'
   | 'ERR_UNKNOWN_HASH'
   | 'ERR_UNKNOWN_NODE'
+  | 'ERR_NODE_PINNED'
   | 'ERR_UNSUPPORTED';
 
 export class ShardisError extends Error {
@@ -88,6 +89,30 @@ export class UnknownNodeError extends ShardisError {
     super('ERR_UNKNOWN_NODE', `${context}: no node with id ${JSON.stringify(node)}`);
     this.name = 'UnknownNodeError';
     this.node = node;
+  }
+}
+
+/**
+ * A change would remove a node that pinned keys or tags point at. Refused until they are moved
+ * (pinned to another node) or unpinned: removing the node would leave them nowhere.
+ */
+export class NodeHasPinsError extends ShardisError {
+  readonly node: string;
+  /** The pinned fields (a key or a `{tag}`), as text or as bytes; at most the first 20. */
+  readonly pins: ReadonlyArray<string | Uint8Array>;
+  /** How many pins point at the node in all. */
+  readonly count: number;
+
+  constructor(node: string, pins: ReadonlyArray<string | Uint8Array>, count: number, shown: readonly string[]) {
+    const more = count > shown.length ? ` and ${count - shown.length} more` : '';
+    super(
+      'ERR_NODE_PINNED',
+      `node ${JSON.stringify(node)} cannot be removed: ${count} pin${count === 1 ? '' : 's'} point${count === 1 ? 's' : ''} at it (${shown.join(', ')}${more}); pin ${count === 1 ? 'it' : 'them'} to another node or unpin ${count === 1 ? 'it' : 'them'} first`,
+    );
+    this.name = 'NodeHasPinsError';
+    this.node = node;
+    this.pins = pins;
+    this.count = count;
   }
 }
 

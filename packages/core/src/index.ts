@@ -9,6 +9,7 @@ export {
   UnknownAlgorithmError,
   UnknownHashError,
   UnknownNodeError,
+  NodeHasPinsError,
   UnsupportedOperationError,
   isShardisError,
 } from './errors.ts';
@@ -69,9 +70,14 @@ export { keySlot, SLOT_COUNT } from './placement/key-slot.ts';
 export { modulo, moduloAlgorithm } from './placement/modulo.ts';
 export type { ModuloOptions } from './placement/modulo.ts';
 
+// Pins: keys and tags placed by hand, consulted before the algorithm
+export { Pins, MAX_PINS, MAX_PIN_FIELD_BYTES, pinField, describePinField } from './placement/pins.ts';
+export type { Pin } from './placement/pins.ts';
+export { PinnedPlacement, pinned, isPinned } from './placement/pinned.ts';
+
 // Move planning
 export { planMove } from './plan/move-plan.ts';
-export type { KeyMovePlan, Move, MovePair, MovePlan, MoveRange, MoveSummary, RangeMovePlan } from './plan/move-plan.ts';
+export type { KeyMovePlan, Move, MovePair, MovePlan, MoveRange, MoveSummary, PinMove, PinnedMovePlan, RangeMovePlan } from './plan/move-plan.ts';
 
 // Topology
 export { createTopology } from './topology/create.ts';
@@ -84,5 +90,5 @@ export { redactUrl } from './topology/node-url.ts';
 export { REDACTED, redactTopology } from './topology/redact.ts';
 export { toPlacementSpec, topologyPlacement } from './topology/to-placement.ts';
 export { DEFAULT_TOPOLOGY_LIMITS, TOPOLOGY_VERSION } from './topology/topology.ts';
-export type { DecodeTopologyOptions, Topology, TopologyLimits, TopologyNode, ValidateTopologyOptions } from './topology/topology.ts';
+export type { DecodeTopologyOptions, Topology, TopologyLimits, TopologyNode, TopologyPins, ValidateTopologyOptions } from './topology/topology.ts';
 export { CLUSTER_NAME_PATTERN, validateTopology } from './topology/validate.ts';

@@ -1,8 +1,11 @@
 import type { Key } from '../key.ts';
+import { isPinned } from '../placement/pinned.ts';
 import { isPartitioned, type PartitionedPlacement, type Placement } from '../placement/placement.ts';
+import { PinnedPlan, type PinnedMovePlan } from './pinned-plan.ts';
 import { diffPartitions, summarize, type MoveRange, type MoveSummary } from './ranges.ts';
 
 export type { MovePair, MoveRange, MoveSummary } from './ranges.ts';
+export type { PinMove, PinnedMovePlan } from './pinned-plan.ts';
 
 /** A key's owner before and after a change. */
 export interface Move {
@@ -49,14 +52,16 @@ export interface RangeMovePlan extends BasePlan {
   targets(): string[];
 }
 
-export type MovePlan = KeyMovePlan | RangeMovePlan;
+export type MovePlan = KeyMovePlan | RangeMovePlan | PinnedMovePlan;
 
 /**
  * What changes between two placements. Ranges when both are partitioned over the same point
- * function and space; otherwise per-key answers. Either way `moveOf(key)` is exactly
+ * function and space; otherwise per-key answers; when either is pinned, the plan of the
+ * algorithms with the pinned fields as exceptions. Either way `moveOf(key)` is exactly
  * "`from.locate(key)` differs from `to.locate(key)`".
  */
 export function planMove(from: Placement, to: Placement): MovePlan {
+  if (isPinned(from) || isPinned(to)) return new PinnedPlan(from, to, planMove);
   if (isPartitioned(from) && isPartitioned(to) && from.pointFunction === to.pointFunction && from.pointSpace === to.pointSpace) {
     return new RangePlan(from, to);
   }

@@ -8,10 +8,10 @@ import type { JsonValue } from '../placement/placement.ts';
  * The canonical text of a topology; HMAC signatures are computed over its UTF-8 bytes.
  *
  * It is the RFC 8785 (JSON Canonicalization Scheme) serialisation of the object
- * `{ algorithm, cluster, epoch, hash, hashSeed?, hashTags, nodes: [{ id, url, weight }…], params, version }`:
+ * `{ algorithm, cluster, epoch, hash, hashSeed?, hashTags, nodes: [{ id, url, weight }…], params, pins?: { count, digest }, version }`:
  * - members of every object, `params` at any depth included, sorted by the UTF-16 code units of
  *   their names (so the top level reads algorithm, cluster, epoch, hash, hashSeed, hashTags, nodes,
- *   params, version, and each node id, url, weight); `hashSeed` is left out when absent;
+ *   params, pins, version, and each node id, url, weight); `hashSeed` and `pins` are left out when absent;
  * - `nodes` in topology order (placement order), arrays in `params` in their order;
  * - no whitespace anywhere, no byte-order mark, no trailing newline;
  * - numbers in ECMAScript's shortest round-trip form (`JSON.stringify`): `1`, `0.5`, `1e+21`,
@@ -41,6 +41,7 @@ function documentOf(topology: Topology): { [key: string]: JsonValue } {
     ...(topology.hashSeed === undefined ? {} : { hashSeed: topology.hashSeed }),
     params: topology.params,
     nodes: topology.nodes.map((node) => ({ id: node.id, url: node.url, weight: node.weight })),
+    ...(topology.pins === undefined ? {} : { pins: { count: topology.pins.count, digest: topology.pins.digest } }),
   };
 }
 

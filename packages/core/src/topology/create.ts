@@ -6,7 +6,7 @@ import { createPlacement, getAlgorithm } from '../placement/registry.ts';
 import { canonicalJson } from './json-value.ts';
 import { checkKnownKeys, isPlainObject, memberPath, ownValue } from './read.ts';
 import { placementError } from './to-placement.ts';
-import { resolveLimits, TOPOLOGY_VERSION, type Topology, type ValidateTopologyOptions } from './topology.ts';
+import { resolveLimits, TOPOLOGY_VERSION, type Topology, type TopologyPins, type ValidateTopologyOptions } from './topology.ts';
 import { NODE_FIELDS, readGuarded, readTopology, TOP_LEVEL_FIELDS, validateTopology } from './validate.ts';
 
 /** A node as a user names it; `weight` defaults to 1. */
@@ -33,6 +33,8 @@ export interface CreateTopologyInput {
   readonly params?: { readonly [key: string]: JsonValue };
   /** @default 0 */
   readonly epoch?: number;
+  /** A reference to a pin set stored elsewhere (shardis writes it: see `ClusterAdmin.pin`). @default none */
+  readonly pins?: TopologyPins;
 }
 
 const INPUT_FIELDS: ReadonlySet<string> = new Set([...TOP_LEVEL_FIELDS].filter((field) => field !== 'version'));
@@ -106,6 +108,7 @@ function draftOf(input: unknown): Record<string, unknown> {
     hashSeed: read('hashSeed'),
     params: read('params') ?? {},
     nodes: Array.isArray(nodes) ? nodes.map(nodeDraft) : nodes,
+    pins: read('pins'),
   };
 }
 

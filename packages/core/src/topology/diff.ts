@@ -33,6 +33,8 @@ export interface TopologyDiff {
   readonly readdressed: readonly NodeChange<string>[];
   /** Nodes kept by both sides appear in another relative order (it moves keys for jump, modulo and slots). */
   readonly reordered: boolean;
+  /** The pin set changes (its count on each side; 0 for none). Pinned keys and tags move. */
+  readonly pins: Change<number> | undefined;
   /** Why almost every key would change node; empty for an incremental change. */
   readonly remapsMostKeys: readonly string[];
   /** Nothing but the epoch differs. */
@@ -65,11 +67,13 @@ export function diffTopology(a: Topology, b: Topology): TopologyDiff {
     reweighted,
     readdressed,
     reordered: keptBefore.some((id, i) => keptAfter[i] !== id),
+    pins: a.pins?.digest === b.pins?.digest ? undefined : { from: a.pins?.count ?? 0, to: b.pins?.count ?? 0 },
     remapsMostKeys: remapReasons(a, b),
   };
   const unchanged = diff.cluster === undefined && diff.algorithm === undefined && diff.hash === undefined
     && diff.hashTags === undefined && !diff.hashSeedChanged && diff.params.length === 0 && diff.added.length === 0
-    && diff.removed.length === 0 && reweighted.length === 0 && readdressed.length === 0 && !diff.reordered;
+    && diff.removed.length === 0 && reweighted.length === 0 && readdressed.length === 0 && !diff.reordered
+    && diff.pins === undefined;
   return { ...diff, unchanged };
 }
 
@@ -111,6 +115,7 @@ export function describeTopologyDiff(diff: TopologyDiff): string[] {
   for (const node of diff.readdressed) lines.push(`~ node ${node.id} address ${redactUrl(node.from)} → ${redactUrl(node.to)}`);
   if (diff.reordered) lines.push('~ node order changes');
   if (diff.params.length > 0) lines.push(`~ params change: ${diff.params.join(', ')}`);
+  if (diff.pins !== undefined) lines.push(`~ pins change: ${diff.pins.from} → ${diff.pins.to} pinned keys or tags`);
   if (diff.unchanged) lines.push('no change');
   return lines;
 }

@@ -7,7 +7,7 @@ import { readGuarded, validateTopology } from './validate.ts';
 
 /** The Redis hash fields a topology is stored in; `params` and `nodes` hold canonical JSON. */
 export const TOPOLOGY_FIELD_NAMES: readonly string[] = Object.freeze([
-  'version', 'cluster', 'epoch', 'algorithm', 'hash', 'hashTags', 'hashSeed', 'params', 'nodes',
+  'version', 'cluster', 'epoch', 'algorithm', 'hash', 'hashTags', 'hashSeed', 'params', 'nodes', 'pins',
 ]);
 
 const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
@@ -15,7 +15,7 @@ const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
 /**
  * The topology as Redis hash fields (for `HSET`): `version`, `epoch` in decimal, `hashTags` as
  * `"true"`/`"false"`, `hashSeed` only when present, `params` and `nodes` (`[{id,url,weight}…]`)
- * in the canonical JSON of `encodeTopology`.
+ * in the canonical JSON of `encodeTopology`, and `pins` (`{"count":…,"digest":…}`) only when present.
  */
 export function topologyToFields(topology: Topology): Record<string, string> {
   return readGuarded(() => {
@@ -30,6 +30,7 @@ export function topologyToFields(topology: Topology): Record<string, string> {
     if (topology.hashSeed !== undefined) fields['hashSeed'] = topology.hashSeed;
     fields['params'] = canonicalJson(topology.params, 'params');
     fields['nodes'] = canonicalJson(topology.nodes.map((node) => ({ id: node.id, url: node.url, weight: node.weight })), 'nodes');
+    if (topology.pins !== undefined) fields['pins'] = canonicalJson({ count: topology.pins.count, digest: topology.pins.digest }, 'pins');
     return fields;
   });
 }
@@ -65,6 +66,7 @@ export function topologyFromFields(fields: Record<string, string>, options?: Dec
       // Depth 1: in the document these values sit under its top-level object.
       params: json(text['params'], 'params', limits.maxDepth),
       nodes: json(text['nodes'], 'nodes', limits.maxDepth),
+      pins: json(text['pins'], 'pins', limits.maxDepth),
     };
     return validateTopology(document, options);
   });

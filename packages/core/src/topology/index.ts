@@ -9,5 +9,5 @@ export { redactUrl } from './node-url.ts';
 export { REDACTED, redactTopology } from './redact.ts';
 export { toPlacementSpec, topologyPlacement } from './to-placement.ts';
 export { DEFAULT_TOPOLOGY_LIMITS, TOPOLOGY_VERSION } from './topology.ts';
-export type { DecodeTopologyOptions, Topology, TopologyLimits, TopologyNode, ValidateTopologyOptions } from './topology.ts';
+export type { DecodeTopologyOptions, Topology, TopologyLimits, TopologyNode, TopologyPins, ValidateTopologyOptions } from './topology.ts';
 export { CLUSTER_NAME_PATTERN, validateTopology } from './validate.ts';

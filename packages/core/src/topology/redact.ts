@@ -19,5 +19,7 @@ export function redactTopology(topology: Topology): Topology {
     ...(topology.hashSeed === undefined ? {} : { hashSeed: REDACTED }),
     params: topology.params,
     nodes: Object.freeze(topology.nodes.map((node) => Object.freeze({ id: node.id, url: redactUrl(node.url), weight: node.weight }))),
+    // Not secret: a count and a digest say nothing about which keys are pinned.
+    ...(topology.pins === undefined ? {} : { pins: topology.pins }),
   });
 }

@@ -37,6 +37,24 @@ export interface Topology {
   readonly params: { readonly [key: string]: JsonValue };
   /** In placement order, which jump, modulo and slots depend on. */
   readonly nodes: readonly TopologyNode[];
+  /**
+   * The pin set consulted before the algorithm, by reference: absent when nothing is pinned. The
+   * pins themselves are stored apart (a set may hold 100,000 entries; see `pinned()`), and a
+   * reader checks what it loads against `count` and `digest`. Being part of the document, the
+   * reference is covered by anything that signs or compares topologies.
+   */
+  readonly pins?: TopologyPins;
+}
+
+/** A reference to a pin set: enough to find it and to prove a copy complete and unaltered. */
+export interface TopologyPins {
+  /** How many pins the set holds: 1 to `MAX_PINS`. */
+  readonly count: number;
+  /**
+   * SHA-256 of the set's canonical form, 64 lowercase hex digits (the engine defines the form and
+   * names the stored set by it, so equal sets share one copy whatever the epoch).
+   */
+  readonly digest: string;
 }
 
 /** Bounds that keep a hostile document from exhausting memory, time or the stack. */

@@ -1,23 +1,27 @@
 import { InvalidTopologyError, isShardisError } from '../errors.ts';
 import { MAX_NODE_ID_LENGTH } from '../placement/nodes.ts';
+import { MAX_PINS } from '../placement/pins.ts';
 import type { AlgorithmName, JsonValue } from '../placement/placement.ts';
 import { algorithmNames } from '../placement/registry.ts';
 import { copyJson } from './json-value.ts';
 import { parseNodeUrl } from './node-url.ts';
 import { checkKnownKeys, describeValue, indexPath, isPlainObject, isWellFormed, ownValue } from './read.ts';
 import { buildPlacement, rememberPlacement, toPlacementSpec } from './to-placement.ts';
-import { resolveLimits, TOPOLOGY_VERSION, type Topology, type TopologyLimits, type TopologyNode, type ValidateTopologyOptions } from './topology.ts';
+import { resolveLimits, TOPOLOGY_VERSION, type Topology, type TopologyLimits, type TopologyNode, type TopologyPins, type ValidateTopologyOptions } from './topology.ts';
 
 /** Cluster names become parts of Redis key and channel names: no spaces, braces, `*` or `?`. */
 export const CLUSTER_NAME_PATTERN: RegExp = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set([
-  'version', 'cluster', 'epoch', 'algorithm', 'hash', 'hashTags', 'hashSeed', 'params', 'nodes',
+  'version', 'cluster', 'epoch', 'algorithm', 'hash', 'hashTags', 'hashSeed', 'params', 'nodes', 'pins',
 ]);
 export const NODE_FIELDS: ReadonlySet<string> = new Set(['id', 'url', 'weight']);
+const PINS_FIELDS: ReadonlySet<string> = new Set(['count', 'digest']);
+const DIGEST = /^[0-9a-f]{64}$/;
 const ALGORITHM_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const HASH_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const HEX_SEED = /^(?:[0-9a-fA-F]{2}){1,64}$/;
+/** Every keyed hash (SipHash) takes a 128-bit key: 16 bytes, 32 hex digits. */
+const HEX_SEED = /^[0-9a-fA-F]{32}$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 /** A node object sits at depth 3: document, `nodes` array, node. */
 const NODE_DEPTH = 3;
@@ -70,6 +74,7 @@ export function readTopology(value: unknown, limits: TopologyLimits): Topology {
   const hashSeed = readHashSeed(field('hashSeed'));
   const params = readParams(field('params'), limits.maxDepth);
   const nodes = readNodes(field('nodes'), limits);
+  const pins = readPins(field('pins'));
   return Object.freeze({
     version,
     cluster,
@@ -80,6 +85,7 @@ export function readTopology(value: unknown, limits: TopologyLimits): Topology {
     ...(hashSeed === undefined ? {} : { hashSeed }),
     params,
     nodes,
+    ...(pins === undefined ? {} : { pins }),
   });
 }
 
@@ -135,10 +141,26 @@ function readHash(value: unknown): string {
 function readHashSeed(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !HEX_SEED.test(value)) {
-    throw new InvalidTopologyError('hashSeed', 'must be 1 to 64 bytes written as an even number of hex digits');
+    throw new InvalidTopologyError('hashSeed', 'must be 16 bytes written as 32 hex digits (the 128-bit key of a keyed hash)');
   }
   // Hex digits carry no case: one spelling keeps equal topologies byte-equal.
   return value.toLowerCase();
+}
+
+/** A reference only: the set itself is checked where it is loaded, against this count and digest. */
+function readPins(value: unknown): TopologyPins | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) throw new InvalidTopologyError('pins', `must be an object { count, digest }, got ${describeValue(value)}`);
+  checkKnownKeys(value, PINS_FIELDS, 'pins');
+  const count = ownValue(value, 'count', 'pins.count');
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > MAX_PINS) {
+    throw new InvalidTopologyError('pins.count', `must be an integer in [1, ${MAX_PINS}] (a topology without pins has no pins field), got ${describeValue(count)}`);
+  }
+  const digest = ownValue(value, 'digest', 'pins.digest');
+  if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+    throw new InvalidTopologyError('pins.digest', `must be a SHA-256 digest in 64 lowercase hex digits, got ${describeValue(digest)}`);
+  }
+  return Object.freeze({ count, digest });
 }
 
 function readParams(value: unknown, maxDepth: number): { readonly [key: string]: JsonValue } {

@@ -1,13 +1,14 @@
-import { planMove, topologyPlacement, type Topology } from '@shardis/core';
+import { InvalidArgumentError, keyToBytes, pinField, pinned, planMove, topologyPlacement, type Key, type Pin, type PinMove, type Pins, type Placement, type Topology } from '@shardis/core';
 import { EngineError } from '../errors.ts';
 import { readLeases } from './barrier.ts';
 import type { ClusterState } from '../topology/cluster-state.ts';
 import { CONTROL_PREFIX, isControlKey } from '../topology/control-keys.ts';
 import type { NodeConnection } from '../port.ts';
+import { PinStore, placementWithPins } from '../topology/pin-store.ts';
 import { replyInteger, replyText } from '../reply.ts';
 import { ClusterAccess, type ClusterAccessOptions } from './cluster-access.ts';
 import { progressKey } from './source-mover.ts';
-import { nextTopology, type TopologyChange } from './topology-change.ts';
+import { nextTopology, withPinSet, type TopologyChange } from './topology-change.ts';
 
 /** The operation asked for does not fit the cluster's state (a change while another is running…). */
 export class MigrationStateError extends EngineError {
@@ -42,6 +43,14 @@ export interface ClusterStatus {
   readonly progress: readonly SourceProgress[];
 }
 
+/** Pins and unpins made as one topology change. */
+export interface PinChange {
+  /** `[field, node]`: a key, or a `{tag}` (every key of that tag), and a node of the topology. */
+  readonly pin?: Iterable<readonly [Key, string]>;
+  /** Fields to unpin (each must be pinned): their keys go back to where the algorithm puts them. */
+  readonly unpin?: Iterable<Key>;
+}
+
 export interface VerifyReport {
   readonly checked: number;
   /** Keys found on a node that does not own them. */
@@ -70,24 +79,99 @@ async function countControlKeys(connection: NodeConnection): Promise<number> {
 export class ClusterAdmin {
   readonly access: ClusterAccess;
   private readonly hashers: ClusterAccessOptions['hashers'];
+  private readonly pinStore: PinStore;
 
   constructor(options: ClusterAccessOptions) {
     this.access = new ClusterAccess(options);
     this.hashers = options.hashers;
+    this.pinStore = new PinStore(this.access.keys);
   }
 
   async init(topology: Topology, options: { force?: boolean } = {}): Promise<ClusterState> {
+    if (topology.pins !== undefined) throw new MigrationStateError('init writes a topology without pins: pin keys afterwards (`pin`), so the pin set is written with it');
     const current = await this.access.read();
     if (current !== undefined && options.force !== true) throw new MigrationStateError(`cluster ${topology.cluster} already has a topology (revision ${current.revision}); use a change instead`);
     return this.access.write(current, { mode: 'stable', topology });
   }
 
-  /** Starts a change: writes MIGRATING(e → e+1). Only from a stable state. */
+  /**
+   * Starts a change: writes MIGRATING(e → e+1). Only from a stable state. Removing a node that pins
+   * point at throws `NodeHasPinsError` listing them; nothing is written.
+   */
   async change(change: TopologyChange): Promise<ClusterState> {
-    const current = await this.access.require();
-    if (current.mode !== 'stable') throw new MigrationStateError(`a ${current.mode} change (revision ${current.revision}) is under way; wait for it or abort it`);
-    const next = nextTopology(current.topology, change, this.hashers);
+    const current = await this.requireStable();
+    const pins = await this.pinsOf(current.topology, current);
+    const next = nextTopology(current.topology, change, this.hashers, pins);
+    // Nodes joining need the pin set too: clients may read the state from them.
+    if (pins.size > 0) await this.pinStore.write(this.access.connectionsFor(current, { ...current, topology: next }), pins, current.revision);
     return this.access.write(current, { mode: 'migrating', source: current.topology, topology: next });
+  }
+
+  /** The pins in force (the target's while a change runs), sorted by field bytes. */
+  async pins(): Promise<Pin[]> {
+    const state = await this.access.require();
+    return (await this.pinsOf(state.topology, state)).list();
+  }
+
+  /** Where keys live once the cluster is stable: the target topology's placement, with its pins. */
+  async placement(): Promise<Placement> {
+    const state = await this.access.require();
+    return placementWithPins(state.topology, this.hashers, await this.pinsOf(state.topology, state));
+  }
+
+  /** Pins `field` (a key, or a `{tag}`: every key of it) to `node`. See `changePins`. */
+  async pin(field: Key, node: string): Promise<ClusterState> {
+    return this.changePins({ pin: [[field, node]] });
+  }
+
+  /** Unpins `field`: its keys go back to where the algorithm puts them. See `changePins`. */
+  async unpin(field: Key): Promise<ClusterState> {
+    try {
+      return await this.changePins({ unpin: [field] });
+    } catch (error) {
+      // "not pinned" for a key with a hash tag most likely meant its tag: say which.
+      const tag = (error as { argument?: unknown }).argument === 'unpin[0]' ? pinField(keyToBytes(field)) : undefined;
+      if (tag === undefined || tag.length === keyToBytes(field).length || !(await this.access.require()).topology.hashTags) throw error;
+      const text = Buffer.from(tag).toString('utf8');
+      throw new InvalidArgumentError('unpin[0]', `${(error as Error).message.replace(/^unpin\[0\]: /, '')}; its keys follow the hash tag ${JSON.stringify(text)}: unpin that`, { cause: error });
+    }
+  }
+
+  /**
+   * Pins and unpins as one topology change, only from a stable state: writes the next pin set on
+   * every node, then MIGRATING(e → e+1) with the same algorithm and the new pins. A worker then
+   * moves the keys whose owner changes through the migration protocol, with its usual guarantees.
+   * Returns the current state, unchanged, when the pins would not change (pinning a field to the
+   * node it is pinned to).
+   *
+   * @throws UnknownNodeError naming the pin whose node the topology does not have;
+   *   InvalidArgumentError for a field that cannot be pinned (empty, over 4 KiB, a key with a
+   *   hash tag: pin the `{tag}`) or unpinned (not pinned); MigrationStateError while a change
+   *   runs. Nothing is written when anything is thrown.
+   */
+  async changePins(change: PinChange): Promise<ClusterState> {
+    const current = await this.requireStable();
+    const before = await this.pinsOf(current.topology, current);
+    const after = before.update(change);
+    // Every pin checked against the topology (nodes, tag rule) before anything is written.
+    pinned(topologyPlacement(current.topology, this.hashers), after);
+    if (after.equals(before)) return current;
+    const ref = await this.pinStore.write(this.access.connectionsFor(current), after, current.revision);
+    return this.access.write(current, { mode: 'migrating', source: current.topology, topology: withPinSet(current.topology, ref, this.hashers) });
+  }
+
+  /**
+   * What `changePins(change)` would do, without writing anything: the pins after it, and each
+   * pinned key or `{tag}` whose node changes (every key of a tag moves with it). Throws what
+   * `changePins` throws for bad pins.
+   */
+  async previewPins(change: PinChange): Promise<{ readonly pins: Pin[]; readonly moves: PinMove[] }> {
+    const current = await this.access.require();
+    const before = await this.pinsOf(current.topology, current);
+    const base = topologyPlacement(current.topology, this.hashers);
+    const after = pinned(base, before.update(change));
+    const plan = planMove(pinned(base, before), after);
+    return { pins: after.pins.list(), moves: plan.kind === 'pinned' ? plan.pinMoves() : [] };
   }
 
   /** Starts rolling back the change under way: FROZEN, then the worker reverses the moves. */
@@ -132,7 +216,7 @@ export class ClusterAdmin {
   async verify(options: { onProgress?: (checked: number) => void } = {}): Promise<VerifyReport> {
     const state = await this.access.require();
     if (state.mode !== 'stable') throw new MigrationStateError('verify needs a stable cluster; a change is under way');
-    const placement = topologyPlacement(state.topology, this.hashers);
+    const placement = placementWithPins(state.topology, this.hashers, await this.pinsOf(state.topology, state));
     const connections = this.access.connectionsFor(state);
     const seen = new Map<string, string[]>();
     const misplaced: Array<{ key: Buffer; node: string; owner: string }> = [];
@@ -163,10 +247,22 @@ export class ClusterAdmin {
   /** How many of `sampleKeys` a change would move, before it is made. */
   async preview(change: TopologyChange, sampleKeys: readonly string[]): Promise<{ next: Topology; movedFraction: number }> {
     const current = await this.access.require();
-    const next = nextTopology(current.topology, change, this.hashers);
-    const plan = planMove(topologyPlacement(current.topology, this.hashers), topologyPlacement(next, this.hashers));
+    const pins = await this.pinsOf(current.topology, current);
+    const next = nextTopology(current.topology, change, this.hashers, pins);
+    const plan = planMove(placementWithPins(current.topology, this.hashers, pins), placementWithPins(next, this.hashers, pins));
     return { next, movedFraction: plan.movedFraction(sampleKeys) };
   }
+
+  private async requireStable(): Promise<ClusterState> {
+    const current = await this.access.require();
+    if (current.mode !== 'stable') throw new MigrationStateError(`a ${current.mode} change (revision ${current.revision}) is under way; wait for it or abort it`);
+    return current;
+  }
+
+  private pinsOf(topology: Topology, state: ClusterState): Promise<Pins> {
+    return this.pinStore.forTopology(topology, [...this.access.connectionsFor(state).values()]);
+  }
+
 
   async close(): Promise<void> {
     await this.access.close();

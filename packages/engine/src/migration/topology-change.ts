@@ -1,4 +1,4 @@
-import { InvalidArgumentError, topologyPlacement, validateTopology, type Hasher, type Topology } from '@shardis/core';
+import { InvalidArgumentError, pinned, topologyPlacement, validateTopology, type Hasher, type Pins, type Topology, type TopologyPins } from '@shardis/core';
 
 /** An operator's change: the nodes to add (with their address), remove, or reweight. */
 export interface TopologyChange {
@@ -10,10 +10,12 @@ export interface TopologyChange {
 /**
  * The topology after a change, at the next epoch. The algorithm computes the new placement state
  * (ring points, memento's removed buckets, the slot table…) and the node list; addresses come
- * from the current topology and the change. Bad input throws a typed error; nothing is written.
+ * from the current topology and the change. The pins stay as they are. Bad input throws a typed
+ * error; nothing is written. Given the current `pins`, removing a node they point at throws
+ * `NodeHasPinsError` listing them.
  */
-export function nextTopology(current: Topology, change: TopologyChange, hashers?: readonly Hasher[]): Topology {
-  const placement = topologyPlacement(current, hashers);
+export function nextTopology(current: Topology, change: TopologyChange, hashers?: readonly Hasher[], pins?: Pins): Topology {
+  const placement = pins === undefined || pins.size === 0 ? topologyPlacement(current, hashers) : pinned(topologyPlacement(current, hashers), pins);
   const urls = new Map(current.nodes.map((node) => [node.id, node.url]));
   for (const [i, node] of (change.add ?? []).entries()) {
     if (node === null || typeof node !== 'object' || typeof node.url !== 'string') throw new InvalidArgumentError(`change.add[${i}].url`, 'each added node needs a url');
@@ -35,8 +37,16 @@ export function nextTopology(current: Topology, change: TopologyChange, hashers?
     ...(spec.hashSeed === undefined ? {} : { hashSeed: spec.hashSeed }),
     params: spec.params,
     nodes: spec.nodes.map((node) => ({ id: node.id, url: urls.get(node.id)!, weight: node.weight })),
+    ...(current.pins === undefined ? {} : { pins: current.pins }),
   };
   return validateTopology(candidate, hashers === undefined ? {} : { hashers });
+}
+
+/** The same placement at the next epoch with another pin set (`undefined`: none). */
+export function withPinSet(topology: Topology, pins: TopologyPins | undefined, hashers?: readonly Hasher[]): Topology {
+  const { pins: _old, ...rest } = topology;
+  const candidate = { ...rest, epoch: topology.epoch + 1, nodes: topology.nodes.map((node) => ({ ...node })), params: JSON.parse(JSON.stringify(topology.params)) as unknown };
+  return validateTopology(pins === undefined ? candidate : { ...candidate, pins }, hashers === undefined ? {} : { hashers });
 }
 
 /** The same placement at another epoch (a rollback is published as a new epoch). */

@@ -1,6 +1,7 @@
-import { topologyPlacement, type Hasher, type Placement } from '@shardis/core';
+import type { Hasher, Placement } from '@shardis/core';
 import type { NodeEndpoint } from '../port.ts';
 import { stateNodes, type ClusterMode, type ClusterState } from '../topology/cluster-state.ts';
+import { placementWithPins, type StatePins } from '../topology/pin-store.ts';
 
 /** A key's route: its owner, and where it comes from while it is moving. */
 export interface KeyRoute {
@@ -31,12 +32,16 @@ export class RoutingTable {
   inflight = 0;
   private drainWaiters: Array<() => void> = [];
 
-  constructor(state: ClusterState, hashers?: readonly Hasher[]) {
+  /**
+   * `pins` are the loaded pin sets the state's topologies name (see `PinStore.forState`); a state
+   * that names a set not given is refused, since pinned keys would be routed to the wrong node.
+   */
+  constructor(state: ClusterState, hashers?: readonly Hasher[], pins: StatePins = {}) {
     this.state = state;
     this.revision = state.revision;
     this.mode = state.mode;
-    this.target = topologyPlacement(state.topology, hashers);
-    this.source = state.source === undefined || state.mode === 'stable' ? undefined : topologyPlacement(state.source, hashers);
+    this.target = placementWithPins(state.topology, hashers, pins.target);
+    this.source = state.source === undefined || state.mode === 'stable' ? undefined : placementWithPins(state.source, hashers, pins.source);
     this.endpoints = new Map(stateNodes(state).map((node) => [node.id, node]));
     this.targetNodes = state.topology.nodes.map((node) => node.id);
     this.migrationId = state.topology.epoch;

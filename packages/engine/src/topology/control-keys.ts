@@ -17,6 +17,10 @@ export interface ControlKeys {
   readonly uncertain: string;
   /** Prefix of migration worker keys (leases and checkpoints). */
   readonly migrationPrefix: string;
+  /** Prefix of pin sets: hash `<prefix><sha256>`, field = key or `{tag}`, value = node id. Never changed once written. */
+  readonly pinsPrefix: string;
+  /** Sorted set: the digest of each pin set on this node, scored by the state revision it was last written at. */
+  readonly pinSets: string;
 }
 
 export function controlKeys(cluster: string): ControlKeys {
@@ -28,6 +32,8 @@ export function controlKeys(cluster: string): ControlKeys {
     migrationFlag: `${base}moving`,
     uncertain: `${base}uncertain`,
     migrationPrefix: `${base}migration:`,
+    pinsPrefix: `${base}pins:`,
+    pinSets: `${base}pinsets`,
   };
 }
 
