@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Hasher, type Topology } from '@shardis/core';
 import type { AutoEjectOptions } from './nodes/node-pool.ts';
 import type { RedisDriver } from './port.ts';
+import type { TopologyKey } from './security/topology-key.ts';
 import type { StateSigner, StateVerifier } from './topology/state-store.ts';
 
 export interface EngineOptions {
@@ -27,9 +28,16 @@ export interface EngineOptions {
   readonly autoEject?: AutoEjectOptions | false;
   /** This client's id in leases and logs. @default a random UUID */
   readonly clientId?: string;
-  /** Rejects untrusted topology documents (signed topologies). */
+  /**
+   * Shared secret of signed topologies (HMAC-SHA256), or several during a rotation: the first
+   * signs, every one verifies. With a key, the client acts only on states and announcements signed
+   * by one of them; anything else is refused (`topology-rejected`) and the last good topology
+   * stays in force. At least 16 bytes; a string is used as its UTF-8 bytes. See SECURITY.md.
+   */
+  readonly topologyKey?: TopologyKey;
+  /** Rejects untrusted topology documents (your own signing scheme; exclusive with `topologyKey`). */
   readonly verifyTopology?: StateVerifier;
-  /** Signs documents this process writes. */
+  /** Signs documents this process writes (your own signing scheme; exclusive with `topologyKey`). */
   readonly signTopology?: StateSigner;
   /**
    * Rewrites a node's url before connecting, for clients that reach nodes by other addresses

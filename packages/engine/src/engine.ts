@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { InvalidArgumentError } from '@shardis/core';
+import { InvalidArgumentError, isPinned } from '@shardis/core';
 import { CommandCatalog } from './commands/command-catalog.ts';
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './engine-options.ts';
 import { ClientClosedError, LeaseExpiredError, NodeUnavailableError, TopologyNotFoundError, TopologyRejectedError, UnsupportedCommandError } from './errors.ts';
@@ -15,6 +15,7 @@ import { GUARD_SCRIPT } from './routing/migration-guard.ts';
 import { RoutingTable } from './routing/routing-table.ts';
 import { stateToFields, type ClusterState } from './topology/cluster-state.ts';
 import { StateStore } from './topology/state-store.ts';
+import { PinStore, type StatePins } from './topology/pin-store.ts';
 import { clientConnectionName } from './membership/connection-names.ts';
 import { CheckScheduler } from './topology/watcher.ts';
 
@@ -38,12 +39,14 @@ export interface EngineEventMap {
  */
 export class ShardedEngine extends EventEmitter<EngineEventMap> {
   readonly clientId: string;
-  private readonly options: EngineOptions;
+  private readonly options: Omit<EngineOptions, 'topologyKey'>;
   private readonly settings: ResolvedEngineOptions;
   private readonly pool: NodePool;
   private readonly catalog: CommandCatalog;
   private readonly executor: Executor;
   private readonly store: StateStore | undefined;
+  /** Pin sets named by the states this client applies, loaded and verified before a state is used. */
+  private readonly pins: PinStore;
   private readonly lease: ClientLease | undefined;
   private readonly scheduler: CheckScheduler | undefined;
   private current: RoutingTable | undefined;
@@ -55,6 +58,8 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
   private closed = false;
   private connecting: Promise<void> | undefined;
   private anyCursor = 0;
+  /** Node → the stamp (revision and writer) of the state it refused: not read or reported again until it changes. */
+  private readonly refused = new Map<string, string>();
 
   constructor(options: EngineOptions) {
     super();
@@ -63,7 +68,9 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     if (managed === (options.topology !== undefined)) throw new InvalidArgumentError('options', 'give either `seeds` (with `cluster`) or an explicit `topology`');
     if (managed && (typeof options.cluster !== 'string' || options.cluster.length === 0)) throw new InvalidArgumentError('options.cluster', 'a cluster name is needed to read the topology from the seeds');
     if (managed && (!Array.isArray(options.seeds) || options.seeds.length === 0)) throw new InvalidArgumentError('options.seeds', 'give at least one redis:// url');
-    this.options = options;
+    // The key goes to the state store alone: `options` may be inspected or logged.
+    const { topologyKey, ...kept } = options;
+    this.options = kept;
     this.settings = resolveEngineOptions(options);
     this.clientId = options.clientId ?? randomUUID();
     this.pool = new NodePool(options.driver, {
@@ -74,9 +81,11 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     const store = new StateStore({
       cluster: options.cluster ?? options.topology?.cluster ?? 'default',
       ...(options.hashers === undefined ? {} : { hashers: options.hashers }),
-      ...(options.verifyTopology === undefined ? {} : { verify: options.verifyTopology }),
-      ...(options.signTopology === undefined ? {} : { sign: options.signTopology }),
+      topologyKey,
+      verify: options.verifyTopology,
+      sign: options.signTopology,
     });
+    this.pins = new PinStore(store.keys);
     this.catalog = new CommandCatalog((args) => this.sendAny(args));
     this.executor = new Executor({
       pool: this.pool,
@@ -187,6 +196,7 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     const store = this.store!;
     const seeds = new Map<string, NodeConnection>(this.options.seeds!.map((url, i) => [`seed${i}`, this.options.driver.connect({ id: `seed${i}`, url }, 'control')]));
     let first: ClusterState | undefined;
+    let firstPins: StatePins = {};
     try {
       const reading = await store.read(seeds);
       first = reading.state;
@@ -194,10 +204,11 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
         const errors = [...reading.byNode.values()].flatMap((r) => ('error' in r ? [r.error.message] : []));
         throw new TopologyNotFoundError(store.keys.topology.split(':')[1] ?? '', errors.length > 0 ? errors.join('; ') : 'run `shardis init` first');
       }
+      firstPins = await this.pins.forState(first, [...seeds.values()]);
     } finally {
       await Promise.all([...seeds.values()].map((c) => c.close().catch(() => c.disconnect())));
     }
-    this.install(new RoutingTable(first, this.options.hashers));
+    this.install(new RoutingTable(first, this.options.hashers, firstPins));
     // Register before reading again: a migration that starts from now on waits for this client.
     if (!(await this.lease!.renew(0))) throw new NodeUnavailableError('*', 'could not register this client on any node');
     await this.check();
@@ -210,32 +221,66 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     this.heartbeat.unref();
   }
 
-  /** Reads the newest revision any node holds and applies it if it is newer than ours. */
+  /**
+   * Reads the revision every node holds and applies the newest trusted state newer than ours. A
+   * node whose state is refused (unsigned, forged, malformed) is skipped for the next one, so a
+   * bogus high revision on one node cannot hide a good state on the others.
+   */
   private async check(): Promise<void> {
     const table = this.current;
-    if (table === undefined || this.store === undefined || this.closed) return;
+    const store = this.store;
+    if (table === undefined || store === undefined || this.closed) return;
     const ids = [...table.endpoints.keys()];
     // A node that cannot answer within a poll interval (black-holed) is skipped this round.
-    const revisions = await Promise.all(ids.map((id) => within(this.store!.revisionOf(this.pool.connection(id)), this.settings.pollIntervalMs, -1)));
-    const newest = Math.max(...revisions);
-    if (newest <= table.revision) return;
-    let state: ClusterState | undefined;
-    try {
-      state = await this.store.readNode(this.pool.connection(ids[revisions.indexOf(newest)]!));
-    } catch (error) {
-      const rejected = error instanceof TopologyRejectedError ? error : new TopologyRejectedError(error instanceof Error ? error.message : String(error), { cause: error });
-      this.emit('topology-rejected', rejected);
-      return;
+    const stamps = await Promise.all(ids.map((id) => within(store.stampOf(this.pool.connection(id)), this.settings.pollIntervalMs, { revision: -1, writer: '' })));
+    const newest = Math.max(...stamps.map((stamp) => stamp.revision));
+    if (newest > 0 && newest < table.revision) {
+      this.refuse('*', String(newest), new TopologyRejectedError(`every node that answers holds revision ${newest} or older, behind revision ${table.revision} in force (a rolled-back or replayed state); revision ${table.revision} stays`, { kind: 'replay' }));
     }
-    if (state !== undefined) this.apply(state);
+    const candidates = ids
+      .map((id, i) => ({ id, revision: stamps[i]!.revision, stamp: `${stamps[i]!.revision}/${stamps[i]!.writer}` }))
+      .filter(({ id, revision, stamp }) => revision > table.revision && this.refused.get(id) !== stamp)
+      .sort((a, b) => b.revision - a.revision);
+    for (const { id, stamp } of candidates) {
+      let fields: Record<string, string>;
+      try {
+        fields = await store.fetch(this.pool.connection(id));
+      } catch {
+        continue; // unreachable now: the next check looks again
+      }
+      try {
+        const state = store.decode(fields);
+        if (state !== undefined && state.revision > table.revision) {
+          // A state is usable only with the pin sets it names: loaded from this node or another,
+          // whole and verified. A failure is reported, not remembered: the next check tries again.
+          let pins: StatePins;
+          try {
+            pins = await this.pins.forState(state, [this.pool.connection(id), ...ids.filter((other) => other !== id).map((other) => this.pool.connection(other))]);
+          } catch (error) {
+            this.emit('topology-rejected', error instanceof TopologyRejectedError ? error : new TopologyRejectedError(String(error), { cause: error }));
+            return;
+          }
+          return this.apply(state, pins);
+        }
+      } catch (error) {
+        this.refuse(id, stamp, error instanceof TopologyRejectedError ? error : new TopologyRejectedError(String(error), { cause: error }));
+      }
+    }
   }
 
-  private apply(state: ClusterState): void {
+  /** Reports a refused state once per node and stamp. */
+  private refuse(node: string, stamp: string, error: TopologyRejectedError): void {
+    if (this.refused.get(node) === stamp) return;
+    this.refused.set(node, stamp);
+    this.emit('topology-rejected', error);
+  }
+
+  private apply(state: ClusterState, pins: StatePins): void {
     const previous = this.current;
     if (previous !== undefined && state.revision <= previous.revision) return;
     let table: RoutingTable;
     try {
-      table = new RoutingTable(state, this.options.hashers);
+      table = new RoutingTable(state, this.options.hashers, pins);
     } catch (error) {
       this.emit('topology-rejected', new TopologyRejectedError(error instanceof Error ? error.message : String(error), { cause: error }));
       return;
@@ -333,7 +378,11 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
       if (event.type === 'ready') void this.scheduler?.trigger();
     });
     try {
-      this.subscriber.subscription = await connection.subscribe(this.store!.keys.channel, () => void this.scheduler?.trigger());
+      // Only a hint to read Redis, and only one newer than ours (and signed, with a key).
+      const store = this.store!;
+      this.subscriber.subscription = await connection.subscribe(store.keys.channel, (payload) => {
+        if (store.readAnnouncement(payload, this.current?.revision ?? 0) !== undefined) this.scheduler?.hint();
+      });
     } catch {
       // Polling covers a subscriber that cannot subscribe yet; the adapter retries on reconnect.
     }
@@ -381,8 +430,10 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
   }
 
   private async restoreState(connections: Map<string, NodeConnection>, state: ClusterState): Promise<void> {
-    let fields = stateToFields(state);
-    if (this.options.signTopology !== undefined) fields = this.options.signTopology(fields);
+    const fields = this.store!.sign(stateToFields(state));
+    // The pin set went with the flush too: the state names it, so it comes back first.
+    const target = this.current?.target;
+    if (target !== undefined && isPinned(target)) await this.pins.write(connections, target.pins, state.revision).catch(() => undefined);
     await Promise.all([...connections.values()].map((c) => c.send(['HSET', this.store!.keys.topology, ...Object.entries(fields).flat()]).catch(() => undefined)));
   }
 

@@ -88,14 +88,29 @@ export class TopologyNotFoundError extends EngineError {
   }
 }
 
+/**
+ * Why a topology document was refused:
+ * - `invalid`: it does not decode or validate (malformed, too large, unknown mode…);
+ * - `wrong-cluster`: it names another cluster than the one configured;
+ * - `unsigned`: a key is configured (`topologyKey`) and the document carries no signature;
+ * - `unknown-key`: it is signed with a key this process does not hold;
+ * - `bad-signature`: the signature does not match the document (altered, forged, or an old
+ *   document whose revision was bumped);
+ * - `replay`: every node that answers holds an older revision than the one in force (a rolled
+ *   back or replayed state); the one in force stays.
+ */
+export type TopologyRejectionKind = 'invalid' | 'wrong-cluster' | 'unsigned' | 'unknown-key' | 'bad-signature' | 'replay';
+
 /** A topology update that failed validation or verification; the last good topology stays. */
 export class TopologyRejectedError extends EngineError {
   readonly reason: string;
+  readonly kind: TopologyRejectionKind;
 
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super('ERR_TOPOLOGY_REJECTED', `topology update rejected: ${reason}`, false, options);
+  constructor(reason: string, options?: { cause?: unknown; kind?: TopologyRejectionKind }) {
+    super('ERR_TOPOLOGY_REJECTED', `topology update rejected: ${reason}`, false, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TopologyRejectedError';
     this.reason = reason;
+    this.kind = options?.kind ?? 'invalid';
   }
 }
 

@@ -43,7 +43,9 @@ export class ShardedRedis extends Commander {
     EventEmitter.call(this as unknown as EventEmitter);
     this.options = { ...options, autoPipeliningIgnoredCommands: options.autoPipeliningIgnoredCommands ?? [] };
     // One object for both: the engine reads its own settings, ioredis ignores the options it does not know.
-    this.engine = new ShardedEngine({ ...options, driver: ioredisDriver(options) } as EngineOptions);
+    // The topology key stays out of the per-node ioredis options (and out of every ioredis object).
+    const { topologyKey: _key, ...nodeOptions } = options;
+    this.engine = new ShardedEngine({ ...options, driver: ioredisDriver(nodeOptions as RedisOptions) } as EngineOptions);
     for (const name of FORWARDED) this.engine.on(name, (...args: unknown[]) => (this.emit as (event: string, ...rest: unknown[]) => boolean)(name, ...args));
     for (const [name, definition] of Object.entries(options.scripts ?? {})) this.defineCommand(name, definition);
   }

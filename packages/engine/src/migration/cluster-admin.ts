@@ -175,6 +175,17 @@ export class ClusterAdmin {
   }
 
   /** Starts rolling back the change under way: FROZEN, then the worker reverses the moves. */
+  /**
+   * Writes the stable state in force again, unchanged, as the next revision: signed with the first
+   * `topologyKey`. Step 2 of a key rotation (SECURITY.md), and the repair after a node held a bogus
+   * state. Only from a stable state.
+   */
+  async resign(): Promise<ClusterState> {
+    const current = await this.access.require();
+    if (current.mode !== 'stable') throw new MigrationStateError(`a ${current.mode} change (revision ${current.revision}) is under way; re-sign once it is done`);
+    return this.access.write(current, { mode: 'stable', topology: current.topology });
+  }
+
   async abort(): Promise<ClusterState> {
     const current = await this.access.require();
     if (current.mode !== 'migrating') throw new MigrationStateError(`nothing to abort: the cluster is ${current.mode}`);

@@ -1,4 +1,4 @@
-import type { NodeConnection, RedisArg } from '../port.ts';
+import type { NodeConnection, RedisArg, Reply } from '../port.ts';
 import { replyText } from '../reply.ts';
 import type { ControlKeys } from '../topology/control-keys.ts';
 
@@ -54,7 +54,9 @@ if #keys > 0 then
     end
     return reply
   end
-  if ARGV[8] == '1' then
+  -- A key that arrived is no longer uncertain, whichever pass moved it (a plain pass may move keys
+  -- a failed batch left behind): reconciling would take it for one a client deleted, and drop it.
+  if redis.call('SCARD', ARGV[1]) > 0 then
     for i = 1, #keys do redis.call('SREM', ARGV[1], keys[i]) end
   end
 end
@@ -111,6 +113,21 @@ export function moveBatchArgs(batch: MoveBatch): RedisArg[] {
     else args.push('AUTH', auth.password);
   }
   return args;
+}
+
+/**
+ * Runs one move script on its source. A failure comes back as a plain Error with the server's
+ * message and nothing else: client libraries attach the command to their errors (ioredis's
+ * `ReplyError.command.args`), and its arguments hold MIGRATE's AUTH password.
+ */
+export async function sendMoveBatch(source: NodeConnection, batch: MoveBatch): Promise<Reply> {
+  try {
+    return await source.send(moveBatchArgs(batch));
+  } catch (error) {
+    const clean = new Error(error instanceof Error ? error.message : String(error));
+    if (error instanceof Error) clean.name = error.name;
+    throw clean;
+  }
 }
 
 /** What a move script reports: keys and bytes moved, and keys left out for being big. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeConnection } from '../port.ts';
 import { errorCode, replyText } from '../reply.ts';
-import { moveBatchArgs, parseMoveResult } from './move-batch.ts';
+import { parseMoveResult, sendMoveBatch } from './move-batch.ts';
 import { progressKey, targetOf, type SourceJob } from './source-mover.ts';
 
 /** Commands a MIGRATE connection can have last run on its target (or NULL: nothing yet). */
@@ -83,18 +83,16 @@ async function settle(job: SourceJob, source: NodeConnection, to: string, keys: 
     await source.send(['SREM', job.keys.uncertain, ...absent]);
   }
   if (present.length === 0) return 0;
-  const result = await source.send(
-    moveBatchArgs({
-      keys: present,
-      control: job.keys,
-      migrationId: job.migrationId,
-      target: await targetOf(job, to),
-      timeoutMs: job.options.bigKeyTimeoutMs,
-      replace: true,
-      auth: job.options.auth,
-      bigKeyBytes: 0,
-      checkpoint: { key: progressKey(job.keys, job.migrationId) },
-    }),
-  );
+  const result = await sendMoveBatch(source, {
+    keys: present,
+    control: job.keys,
+    migrationId: job.migrationId,
+    target: await targetOf(job, to),
+    timeoutMs: job.options.bigKeyTimeoutMs,
+    replace: true,
+    auth: job.options.auth,
+    bigKeyBytes: 0,
+    checkpoint: { key: progressKey(job.keys, job.migrationId) },
+  });
   return parseMoveResult(result).moved;
 }

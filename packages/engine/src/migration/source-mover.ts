@@ -1,8 +1,8 @@
 import type { MovePlan } from '@shardis/core';
 import type { NodeConnection, Reply } from '../port.ts';
-import { errorCode, replyText } from '../reply.ts';
+import { errorCode, replyInteger, replyText } from '../reply.ts';
 import { isControlKey, type ControlKeys } from '../topology/control-keys.ts';
-import { moveBatchArgs, parseMoveResult, resolveMigrateTarget, type MigrateAuth, type MigrateTarget, type MoveResult } from './move-batch.ts';
+import { parseMoveResult, sendMoveBatch, resolveMigrateTarget, type MigrateAuth, type MigrateTarget, type MoveResult } from './move-batch.ts';
 import { reconcileUncertain } from './reconcile.ts';
 
 export interface MoverOptions {
@@ -102,6 +102,9 @@ export async function moveSource(job: SourceJob): Promise<MoverProgress> {
     job.onEvent({ type: 'progress', progress });
   } while (progress.cursor !== '0');
   await reconcileUncertain(job, undefined);
+  // Reconciling gives up when told to stop (abort, another worker took the source, a new state):
+  // a source that still has uncertain keys is not done, or the commit would leave them behind.
+  if (replyInteger(await source.send(['SCARD', job.keys.uncertain])) > 0) return progress;
   await source.send(['HSET', checkpoint, 'done', '1']);
   progress = { ...(await readProgress(source, job)), done: true };
   job.onEvent({ type: 'progress', progress });
@@ -137,12 +140,12 @@ function pageBatches(job: SourceJob, scanned: readonly Buffer[]): Array<{ target
 async function moveBatch(job: SourceJob, source: NodeConnection, target: string, keys: readonly Buffer[], checkpoint: { key: string; cursor?: string; scanned?: number }): Promise<MoveResult | undefined> {
   const to = await targetOf(job, target);
   try {
-    const result = parseMoveResult(await source.send(moveBatchArgs({ keys, control: job.keys, migrationId: job.migrationId, target: to, timeoutMs: job.options.timeoutMs, replace: false, auth: job.options.auth, bigKeyBytes: job.options.bigKeyBytes, checkpoint })));
+    const result = parseMoveResult(await sendMoveBatch(source, { keys, control: job.keys, migrationId: job.migrationId, target: to, timeoutMs: job.options.timeoutMs, replace: false, auth: job.options.auth, bigKeyBytes: job.options.bigKeyBytes, checkpoint }));
     for (const big of result.big) {
       job.onEvent({ type: 'big-key', source: job.source, key: big.key, bytes: big.bytes });
       const single = { keys: [big.key], control: job.keys, migrationId: job.migrationId, target: to, timeoutMs: job.options.bigKeyTimeoutMs, replace: false, auth: job.options.auth, bigKeyBytes: 0, checkpoint: { key: checkpoint.key } };
       try {
-        await source.send(moveBatchArgs(single));
+        await sendMoveBatch(source, single);
       } catch (error) {
         await failed(job, target, error);
       }

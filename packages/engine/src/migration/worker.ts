@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { planMove, topologyPlacement, type MovePlan } from '@shardis/core';
+import { planMove, type MovePlan } from '@shardis/core';
+import type { TopologyRejectedError } from '../errors.ts';
 import type { NodeConnection } from '../port.ts';
 import { replyInteger, replyText } from '../reply.ts';
 import type { ClusterState } from '../topology/cluster-state.ts';
+import { PinStore, placementWithPins } from '../topology/pin-store.ts';
 import { fenceLapsedClients, waitForAcknowledgements, type LeaseView } from './barrier.ts';
 import { ClusterAccess, type ClusterAccessOptions } from './cluster-access.ts';
 import type { MigrateAuth } from './move-batch.ts';
@@ -19,7 +21,9 @@ export type WorkerEvent =
   | { readonly type: 'committed'; readonly state: ClusterState }
   | { readonly type: 'reversing'; readonly state: ClusterState }
   /** Connections of clients whose lease lapsed were closed before the move went on. */
-  | { readonly type: 'fenced'; readonly connections: number };
+  | { readonly type: 'fenced'; readonly connections: number }
+  /** A node holds a state that was refused (unsigned, forged, malformed…); it is treated as holding none. */
+  | { readonly type: 'topology-rejected'; readonly node: string; readonly error: TopologyRejectedError };
 
 export interface WorkerOptions extends ClusterAccessOptions, Partial<Omit<MoverOptions, 'auth'>> {
   /** Credentials MIGRATE passes to targets (`AUTH2`), when nodes require them. */
@@ -53,13 +57,22 @@ const DELETE_IF_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return r
 export class MigrationWorker {
   readonly id: string;
   readonly access: ClusterAccess;
-  private readonly options: WorkerOptions;
+  private readonly options: Omit<WorkerOptions, 'topologyKey'>;
   private readonly mover: MoverOptions;
+  private readonly pinStore: PinStore;
 
   constructor(options: WorkerOptions) {
-    this.options = options;
+    const { topologyKey: _key, ...kept } = options;
+    this.options = kept;
     this.id = options.workerId ?? randomUUID();
-    this.access = new ClusterAccess(options);
+    this.access = new ClusterAccess({
+      ...options,
+      onTopologyRejected: (node, error) => {
+        options.onTopologyRejected?.(node, error);
+        this.emit({ type: 'topology-rejected', node, error });
+      },
+    });
+    this.pinStore = new PinStore(this.access.keys);
     this.mover = {
       batchSize: options.batchSize ?? 1000,
       scanCount: options.scanCount ?? 1000,
@@ -101,9 +114,15 @@ export class MigrationWorker {
     this.options.onEvent?.(event);
   }
 
-  private plan(state: ClusterState): MovePlan {
+  /**
+   * Source and target placements with their pins. With pins on either side the plan is the
+   * algorithms' plan (ranges where they allow) with the pinned fields as exceptions, so a pin
+   * change scans only the nodes that pinned keys leave.
+   */
+  private async plan(state: ClusterState): Promise<MovePlan> {
     const hashers = this.options.hashers;
-    return planMove(topologyPlacement(state.source!, hashers), topologyPlacement(state.topology, hashers));
+    const pins = await this.pinStore.forState(state, [...this.access.connectionsFor(state).values()]);
+    return planMove(placementWithPins(state.source!, hashers, pins.source), placementWithPins(state.topology, hashers, pins.target));
   }
 
   /** Waits until every live client routes by `state`'s revision. */
@@ -133,8 +152,8 @@ export class MigrationWorker {
       await this.barrier(state, connections, signal);
     }
     await Promise.all([...connections.values()].map((c) => c.send(['SET', keys.migrationFlag, id])));
-    const plan = this.plan(state);
-    const sources = plan.kind === 'ranges' ? plan.sources() : state.source!.nodes.map((node) => node.id);
+    const plan = await this.plan(state);
+    const sources = plan.kind === 'keys' ? state.source!.nodes.map((node) => node.id) : plan.sources();
     this.emit({ type: 'moving', migrationId: id, sources });
     const urls = new Map([...state.topology.nodes, ...state.source!.nodes].map((node) => [node.id, node.url]));
     const scanCounts = this.scanCounts(plan, sources);
@@ -233,7 +252,7 @@ export class MigrationWorker {
 
   /** Forward batches that failed half-way: the source copy stays, stale target copies go. */
   private async undoUncertain(state: ClusterState, connections: ReadonlyMap<string, NodeConnection>): Promise<void> {
-    const plan = this.plan(state);
+    const plan = await this.plan(state);
     const keys = this.access.keys;
     for (const [id, node] of connections) {
       const members = await node.send(['SMEMBERS', keys.uncertain]);
@@ -253,7 +272,8 @@ export class MigrationWorker {
 
   /**
    * After a commit, once every client routes by the stable revision, the move's traces go: the
-   * flag (only if it still names the finished move), checkpoints, uncertain sets.
+   * flag (only if it still names the finished move), checkpoints, uncertain sets, and pin sets
+   * that only older states named.
    */
   private async cleanUp(state: ClusterState, signal?: AbortSignal): Promise<void> {
     const connections = this.access.connectionsFor(state);
@@ -267,6 +287,7 @@ export class MigrationWorker {
         if (flag === '' || Number(flag) > state.topology.epoch) return;
         await c.send(['EVAL', DELETE_IF_SCRIPT, 1, keys.migrationFlag, flag]);
         await c.send(['DEL', progressKey(keys, Number(flag)), keys.uncertain]);
+        await this.pinStore.collect(c, state.revision, state.topology.pins === undefined ? [] : [state.topology.pins.digest]);
       }),
     );
   }

@@ -8,8 +8,10 @@ import type { ControlKeys } from '../topology/control-keys.ts';
  * MIGRATE can slip between the check and the command (Redis Cluster answers the same question
  * with -ASK, but a client acts on that answer later). Only keys whose owner changes pay for it.
  *
- * KEYS[1] = migration flag, KEYS[2] = uncertain set, KEYS[3..] = the command's keys.
- * ARGV[1] = migration id, ARGV[2] = mode, then the command (or commands).
+ * KEYS = the command's keys. ARGV[1] = migration flag, ARGV[2] = uncertain set, ARGV[3] =
+ * migration id, ARGV[4] = mode, then the command (or commands). The control keys travel in ARGV,
+ * not KEYS: Redis ACLs take every declared key of EVAL as read-write, and the application user
+ * may only read them (SECURITY.md); inside the script the reads are checked as reads.
  *
  * - Until the worker sets the flag to this migration's id (it does so only after every live client
  *   has acknowledged the migration), the source is authoritative for everything: run here.
@@ -24,26 +26,26 @@ import type { ControlKeys } from '../topology/control-keys.ts';
  * cannot run inside a script (blocking ones, FCALL): the caller waits until they have moved.
  */
 export const GUARD_SCRIPT = `
-local active = redis.call('GET', KEYS[1]) == ARGV[1]
+local active = redis.call('GET', ARGV[1]) == ARGV[3]
 if active then
   local present = 0
-  for i = 3, #KEYS do
+  for i = 1, #KEYS do
     if redis.call('EXISTS', KEYS[i]) == 1 then
       present = present + 1
-    elseif redis.call('SISMEMBER', KEYS[2], KEYS[i]) == 1 then
+    elseif redis.call('SISMEMBER', ARGV[2], KEYS[i]) == 1 then
       return redis.error_reply('TRYAGAIN key is being reconciled after an interrupted move')
     end
   end
   if present == 0 then return redis.error_reply('SHARDISASK keys have moved to the target') end
-  if present < #KEYS - 2 then return redis.error_reply('TRYAGAIN keys are split between source and target during a move') end
+  if present < #KEYS then return redis.error_reply('TRYAGAIN keys are split between source and target during a move') end
 end
-local mode = ARGV[2]
+local mode = ARGV[4]
 if mode == 'run' then
-  return redis.pcall(unpack(ARGV, 3))
+  return redis.pcall(unpack(ARGV, 5))
 elseif mode == 'multi' then
   local replies = {}
-  local at = 4
-  for c = 1, tonumber(ARGV[3]) do
+  local at = 6
+  for c = 1, tonumber(ARGV[5]) do
     local n = tonumber(ARGV[at])
     replies[c] = redis.pcall(unpack(ARGV, at + 1, at + n))
     at = at + n + 1
@@ -62,7 +64,7 @@ export const GUARD_SHA = createHash('sha1').update(GUARD_SCRIPT).digest('hex');
 export const ASK_REPLY = 'SHARDISASK';
 
 export function guardRun(keys: ControlKeys, migrationId: number, commandKeys: readonly RedisArg[], command: readonly RedisArg[]): RedisArg[] {
-  return ['EVALSHA', GUARD_SHA, 2 + commandKeys.length, keys.migrationFlag, keys.uncertain, ...commandKeys, migrationId, 'run', ...command];
+  return ['EVALSHA', GUARD_SHA, commandKeys.length, ...commandKeys, keys.migrationFlag, keys.uncertain, migrationId, 'run', ...command];
 }
 
 export function guardMulti(
@@ -71,13 +73,13 @@ export function guardMulti(
   commandKeys: readonly RedisArg[],
   commands: readonly (readonly RedisArg[])[],
 ): RedisArg[] {
-  const args: RedisArg[] = ['EVALSHA', GUARD_SHA, 2 + commandKeys.length, keys.migrationFlag, keys.uncertain, ...commandKeys, migrationId, 'multi', commands.length];
+  const args: RedisArg[] = ['EVALSHA', GUARD_SHA, commandKeys.length, ...commandKeys, keys.migrationFlag, keys.uncertain, migrationId, 'multi', commands.length];
   for (const command of commands) args.push(command.length, ...command);
   return args;
 }
 
 export function guardProbe(keys: ControlKeys, migrationId: number, commandKeys: readonly RedisArg[]): RedisArg[] {
-  return ['EVALSHA', GUARD_SHA, 2 + commandKeys.length, keys.migrationFlag, keys.uncertain, ...commandKeys, migrationId, 'probe'];
+  return ['EVALSHA', GUARD_SHA, commandKeys.length, ...commandKeys, keys.migrationFlag, keys.uncertain, migrationId, 'probe'];
 }
 
 /** The same call with the script's body, for a node that does not have it cached (NOSCRIPT). */

@@ -55,16 +55,36 @@ export interface DecodeStateOptions {
   readonly cluster?: string;
 }
 
-/** Decodes and validates a state read with HGETALL; `undefined` when the hash does not exist. */
+const REVISION = /^[1-9][0-9]{0,15}$/;
+const MAX_QUOTED = 40;
+
+/** An own string field (never an inherited one), or undefined. */
+function own(fields: Record<string, string>, name: string): string | undefined {
+  const value: unknown = Object.hasOwn(fields, name) ? fields[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A hostile value, short enough for an error message (which is logged). */
+function quoted(value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
+}
+
+/**
+ * Decodes and validates a state read with HGETALL; `undefined` when the hash does not exist. Fails
+ * only with `TopologyRejectedError`; messages quote at most a few characters of what was read.
+ */
 export function stateFromFields(fields: Record<string, string>, options: DecodeStateOptions = {}): ClusterState | undefined {
   if (Object.keys(fields).length === 0) return undefined;
-  const revision = Number(fields['revision']);
-  if (!Number.isSafeInteger(revision) || revision < 1) throw new TopologyRejectedError(`revision ${JSON.stringify(fields['revision'])} is not a positive integer`);
-  const mode = fields['mode'] ?? '';
-  if (!MODES.has(mode)) throw new TopologyRejectedError(`unknown mode ${JSON.stringify(mode)}`);
-  const topologyFields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    if (!STATE_FIELDS.has(name)) topologyFields[name] = value;
+  const revisionText = own(fields, 'revision');
+  if (revisionText === undefined || !REVISION.test(revisionText) || !Number.isSafeInteger(Number(revisionText))) throw new TopologyRejectedError(`revision ${quoted(revisionText)} is not a positive integer`);
+  const revision = Number(revisionText);
+  const mode = own(fields, 'mode') ?? '';
+  if (!MODES.has(mode)) throw new TopologyRejectedError(`unknown mode ${quoted(mode)}`);
+  const topologyFields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const name of Object.keys(fields)) {
+    const value = own(fields, name);
+    if (!STATE_FIELDS.has(name) && value !== undefined) topologyFields[name] = value;
   }
   let topology: Topology;
   let source: Topology | undefined;
@@ -72,7 +92,7 @@ export function stateFromFields(fields: Record<string, string>, options: DecodeS
     const decodeOptions = options.hashers === undefined ? {} : { hashers: options.hashers };
     topology = topologyFromFields(topologyFields, decodeOptions);
     if (mode !== 'stable') {
-      const text = fields['source'];
+      const text = own(fields, 'source');
       if (text === undefined) throw new TopologyRejectedError(`mode ${mode} needs a source topology`);
       source = decodeTopology(text, decodeOptions);
     }
@@ -81,10 +101,10 @@ export function stateFromFields(fields: Record<string, string>, options: DecodeS
     throw new TopologyRejectedError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   if (options.cluster !== undefined && topology.cluster !== options.cluster) {
-    throw new TopologyRejectedError(`document is for cluster ${JSON.stringify(topology.cluster)}, not ${JSON.stringify(options.cluster)}`);
+    throw new TopologyRejectedError(`document is for cluster ${JSON.stringify(topology.cluster)}, not ${JSON.stringify(options.cluster)}`, { kind: 'wrong-cluster' });
   }
-  if (source !== undefined && source.cluster !== topology.cluster) throw new TopologyRejectedError('source and target name different clusters');
-  const updatedAt = Number(fields['updatedAt'] ?? 0);
+  if (source !== undefined && source.cluster !== topology.cluster) throw new TopologyRejectedError('source and target name different clusters', { kind: 'wrong-cluster' });
+  const updatedAt = Number(own(fields, 'updatedAt') ?? 0);
   const state: ClusterState = { revision, mode: mode as ClusterMode, topology, updatedAt: Number.isFinite(updatedAt) ? updatedAt : 0 };
   return source === undefined ? state : { ...state, source };
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Hasher } from '@shardis/core';
+import { InvalidArgumentError, type Hasher } from '@shardis/core';
 import { NodeUnavailableError, TopologyConflictError, TopologyRejectedError } from '../errors.ts';
+import { formatAnnouncement, readAnnouncement } from '../security/announcement.ts';
+import { stateSigning } from '../security/state-signature.ts';
+import { TopologyKeyring, type TopologyKey } from '../security/topology-key.ts';
 import type { NodeConnection, Reply } from '../port.ts';
 import { replyInteger, replyText } from '../reply.ts';
 import { stateFromFields, stateToFields, type ClusterState } from './cluster-state.ts';
@@ -33,10 +36,15 @@ export type StateSigner = (fields: Record<string, string>) => Record<string, str
 export interface StateStoreOptions {
   readonly cluster: string;
   readonly hashers?: readonly Hasher[];
-  /** Throws `TopologyRejectedError` for a document that is not trusted (signed topologies). */
-  readonly verify?: StateVerifier;
+  /**
+   * Signs every document and announcement written, and refuses every document and announcement
+   * read that is not signed by one of the keys (the first signs, all verify). See SECURITY.md.
+   */
+  readonly topologyKey?: TopologyKey | undefined;
+  /** Throws `TopologyRejectedError` for a document that is not trusted (own signing schemes). */
+  readonly verify?: StateVerifier | undefined;
   /** Adds a signature to a document before it is written. */
-  readonly sign?: StateSigner;
+  readonly sign?: StateSigner | undefined;
 }
 
 /** What one node holds: its state, nothing (`undefined`), or why it could not be read or trusted. */
@@ -63,22 +71,65 @@ function fieldsOf(reply: Reply): Record<string, string> {
  */
 export class StateStore {
   readonly keys: ControlKeys;
-  private readonly options: StateStoreOptions;
+  private readonly cluster: string;
+  private readonly hashers: readonly Hasher[] | undefined;
+  private readonly verifier: StateVerifier | undefined;
+  private readonly signer: StateSigner | undefined;
+  // Held here, not in the options: the key never sits in an object a caller may log.
+  private readonly keyring: TopologyKeyring | undefined;
 
   constructor(options: StateStoreOptions) {
-    this.options = options;
+    this.cluster = options.cluster;
+    this.hashers = options.hashers;
     this.keys = controlKeys(options.cluster);
+    if (options.topologyKey !== undefined && (options.verify !== undefined || options.sign !== undefined)) {
+      throw new InvalidArgumentError('options.topologyKey', 'give either topologyKey or your own verifyTopology/signTopology, not both');
+    }
+    this.keyring = options.topologyKey === undefined ? undefined : TopologyKeyring.from(options.topologyKey, 'options.topologyKey');
+    const signing = this.keyring === undefined ? undefined : stateSigning(this.keyring);
+    this.verifier = signing?.verify ?? options.verify;
+    this.signer = signing?.sign ?? options.sign;
   }
 
+  /** Verifies (when a key or verifier is configured), then decodes and validates; `undefined` for an empty hash. */
   decode(fields: Record<string, string>): ClusterState | undefined {
     if (Object.keys(fields).length === 0) return undefined;
-    this.options.verify?.(fields);
-    const decodeOptions = this.options.hashers === undefined ? { cluster: this.options.cluster } : { cluster: this.options.cluster, hashers: this.options.hashers };
-    return stateFromFields(fields, decodeOptions);
+    try {
+      this.verifier?.(fields);
+    } catch (error) {
+      if (error instanceof TopologyRejectedError) throw error;
+      throw new TopologyRejectedError(error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    return stateFromFields(fields, this.hashers === undefined ? { cluster: this.cluster } : { cluster: this.cluster, hashers: this.hashers });
+  }
+
+  /** The fields of a state as they are to be written: signed when a key or signer is configured. */
+  sign(fields: Record<string, string>): Record<string, string> {
+    return this.signer === undefined ? fields : this.signer(fields);
+  }
+
+  /** The state hash of one node as raw fields; rejects only when the node cannot be read. */
+  async fetch(connection: NodeConnection): Promise<Record<string, string>> {
+    return fieldsOf(await connection.send(['HGETALL', this.keys.topology]));
   }
 
   async readNode(connection: NodeConnection): Promise<ClusterState | undefined> {
-    return this.decode(fieldsOf(await connection.send(['HGETALL', this.keys.topology])));
+    return this.decode(await this.fetch(connection));
+  }
+
+  /** The revision an announcement names if it deserves a look (newer than `after`, signed when a key is set). */
+  readAnnouncement(payload: Uint8Array, after: number): number | undefined {
+    return readAnnouncement(payload, this.cluster, { keyring: this.keyring, after });
+  }
+
+  /**
+   * The revision a node holds (0: none) and the token of the write that put it there: a new write
+   * changes the token even at the same revision, so a refused state is read again only if it changed.
+   */
+  async stampOf(connection: NodeConnection): Promise<{ revision: number; writer: string }> {
+    const reply = await connection.send(['HMGET', this.keys.topology, 'revision', 'writer']);
+    const [revision, writer] = Array.isArray(reply) ? reply : [];
+    return { revision: replyInteger(revision), writer: replyText(writer).slice(0, 64) };
   }
 
   /** The revision a node holds, 0 when it has none; cheap enough to poll. */
@@ -110,8 +161,7 @@ export class StateStore {
    */
   async write(connections: ReadonlyMap<string, NodeConnection>, expected: number, next: Omit<ClusterState, 'revision' | 'updatedAt'>): Promise<ClusterState> {
     const state: ClusterState = { ...next, revision: expected + 1, updatedAt: Date.now() };
-    let fields = stateToFields(state);
-    if (this.options.sign !== undefined) fields = this.options.sign(fields);
+    const fields = this.sign(stateToFields(state));
     // Validate what we are about to write exactly as readers will.
     this.decode({ ...fields });
     const flat = Object.entries(fields).flat();
@@ -146,9 +196,10 @@ export class StateStore {
     return state;
   }
 
-  /** Publishes the new revision on every node: clients subscribe on one node each. A hint only. */
+  /** Publishes the new revision on every node: clients subscribe on one node each. A hint only, signed when a key is set. */
   async announce(connections: ReadonlyMap<string, NodeConnection>, revision: number): Promise<void> {
-    await Promise.all([...connections.values()].map((connection) => connection.send(['PUBLISH', this.keys.channel, String(revision)]).catch(() => undefined)));
+    const message = formatAnnouncement(this.cluster, revision, this.keyring);
+    await Promise.all([...connections.values()].map((connection) => connection.send(['PUBLISH', this.keys.channel, message]).catch(() => undefined)));
   }
 
   /** The nodes that answer, in `ids` order, with the revision each holds (0: none). */
