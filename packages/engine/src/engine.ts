@@ -136,11 +136,16 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     return this.connecting;
   }
 
-  async command(args: CommandArgs): Promise<EngineReply> {
-    if (this.current === undefined) await this.connect();
-    const name = argText(args[0]).toLowerCase();
-    if (name === 'scan') return scanCommand(this.pool, this.table, argText(args[1] ?? '0'), args.slice(2).map((arg) => argText(arg)));
-    if (name === 'flushdb' || name === 'flushall') return this.flush(args);
+  command(args: CommandArgs): Promise<EngineReply> {
+    if (this.current === undefined || !this.catalog.loaded) return this.connect().then(() => this.command(args));
+    // SCAN and FLUSHDB/FLUSHALL have cluster-wide meanings of their own; the name's length is
+    // checked first so that other commands never pay for lower-casing theirs.
+    const length = typeof args[0] === 'string' ? args[0].length : -1;
+    if (length === 4 || length === 7 || length === 8 || length === -1) {
+      const name = argText(args[0]).toLowerCase();
+      if (name === 'scan') return scanCommand(this.pool, this.table, argText(args[1] ?? '0'), args.slice(2).map((arg) => argText(arg)));
+      if (name === 'flushdb' || name === 'flushall') return this.flush(args);
+    }
     return this.executor.command(args);
   }
 
@@ -294,6 +299,9 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     const revision = state.revision;
     this.acknowledging = this.acknowledging
       .then(() => previous?.drained())
+      // Single commands are not counted (the hot path stays lean): a round trip on every
+      // connection proves that everything written before the switch has been answered.
+      .then(() => this.pool.flush())
       .then(async () => {
         await this.lease?.renew(revision);
         if (this.current === table) await this.pool.retain(new Set(table.endpoints.keys()));

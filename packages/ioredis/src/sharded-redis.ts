@@ -72,7 +72,10 @@ export class ShardedRedis extends Commander {
 
   /** Called by every generated method: routes the command and resolves it with the raw reply. */
   sendCommand(command: Command): Promise<unknown> {
-    this.run([command.name, ...(command.args as RedisArg[])]).then((reply) => settle(command, reply), (error: Error) => command.reject(error));
+    const args: RedisArg[] = [command.name, ...(command.args as RedisArg[])];
+    // The common case goes straight to the engine: no async frame of our own on the hot path.
+    const reply = this.status === 'ready' ? this.engine.command(args).catch((error: unknown) => this.retryScript(args, error)) : this.run(args);
+    reply.then((value) => settle(command, value), (error: Error) => command.reject(error));
     return command.promise;
   }
 
@@ -120,14 +123,14 @@ export class ShardedRedis extends Commander {
 
   private async run(args: CommandArgs): Promise<EngineReply> {
     if (this.status !== 'ready') await this.connect();
-    try {
-      return await this.engine.command(args);
-    } catch (error) {
-      // A defineCommand script that a node has not cached yet (new node, restart): send its body.
-      const lua = this.scriptBody(args);
-      if (lua === undefined || !(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.engine.command(['eval', lua, ...args.slice(2)]);
-    }
+    return this.engine.command(args).catch((error: unknown) => this.retryScript(args, error));
+  }
+
+  /** A defineCommand script that a node has not cached yet (new node, restart): send its body. */
+  private retryScript(args: CommandArgs, error: unknown): Promise<EngineReply> {
+    const lua = this.scriptBody(args);
+    if (lua === undefined || !(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) return Promise.reject(error);
+    return this.engine.command(['eval', lua, ...args.slice(2)]);
   }
 
   private scriptBody(args: CommandArgs): string | undefined {

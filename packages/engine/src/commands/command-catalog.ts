@@ -17,6 +17,12 @@ export interface CommandInfo {
   readonly script: boolean;
   /** MGET, MSET, DEL, UNLINK, EXISTS, TOUCH: split per node and merged. */
   readonly splittable: boolean;
+  /**
+   * Key positions that do not depend on the arguments (GET, SET, HSET… : one index spec with a
+   * fixed range), valid whenever the command has more arguments than the last position. Saves
+   * interpreting the key specs on every call of the hot path.
+   */
+  readonly fixedPositions: readonly number[] | undefined;
 }
 
 const SPLITTABLE: ReadonlySet<string> = new Set(['mget', 'mset', 'del', 'unlink', 'exists', 'touch']);
@@ -69,6 +75,7 @@ export class CommandCatalog {
         blocking: spec.flags.has('blocking'),
         script: SCRIPTS.has(container),
         splittable: SPLITTABLE.has(spec.name),
+        fixedPositions: fixedPositions(spec),
       };
       this.infos.set(spec, info);
     }
@@ -79,7 +86,9 @@ export class CommandCatalog {
    * Positions of the keys in `args`: from the key specs when they suffice, otherwise from the
    * server (`COMMAND GETKEYS`), which is exact for every command including SORT … BY/GET.
    */
-  keyPositions(info: CommandInfo, args: CommandArgs): number[] | Promise<number[]> {
+  keyPositions(info: CommandInfo, args: CommandArgs): readonly number[] | Promise<number[]> {
+    const fixed = info.fixedPositions;
+    if (fixed !== undefined && args.length > fixed[fixed.length - 1]!) return fixed;
     const positions = keyPositions(info.spec, args);
     if (positions !== undefined) return positions;
     return this.sendAny(['COMMAND', 'GETKEYS', ...args]).then(
@@ -105,4 +114,14 @@ function matchPositions(args: CommandArgs, keys: Reply[]): number[] {
     }
   }
   return positions.sort((a, b) => a - b);
+}
+
+function fixedPositions(spec: CommandSpec): readonly number[] | undefined {
+  const specs = spec.keySpecs.filter((keySpec) => !keySpec.flags.has('not_key'));
+  if (specs.length !== 1 || spec.flags.has('movablekeys')) return undefined;
+  const { beginSearch, findKeys, flags } = specs[0]!;
+  if (flags.has('incomplete') || beginSearch.type !== 'index' || findKeys.type !== 'range' || findKeys.lastKey < 0 || findKeys.keyStep <= 0) return undefined;
+  const positions: number[] = [];
+  for (let i = beginSearch.index; i <= beginSearch.index + findKeys.lastKey; i += findKeys.keyStep) positions.push(i);
+  return Object.freeze(positions);
 }

@@ -45,31 +45,35 @@ export class Executor {
     this.context = context;
   }
 
-  async command(args: CommandArgs): Promise<EngineReply> {
+  /**
+   * One command. The hot path — keys that all live on one node, no migration under way — is
+   * synchronous up to the send: no await between reading the routing table and handing the
+   * command to the node's connection, so a topology switch can tell when it has drained by a
+   * round trip on each connection (replies come back in order) instead of counting every command.
+   */
+  command(args: CommandArgs): Promise<EngineReply> {
     const context = this.context;
-    context.checkUsable();
-    const table = context.table();
-    const info = context.catalog.info(args);
-    if (info !== undefined && !table.moving && info.keyless.kind === 'any') {
-      const found = context.catalog.keyPositions(info, args);
-      const positions = Array.isArray(found) ? found : await found;
-      if (positions.length === 1 || (positions.length > 1 && !info.splittable)) {
-        // Hot path: one owner, no migration.
-        const owner = table.owner(keyOf(args[positions[0]!]));
-        for (let i = 1; i < positions.length; i++) {
-          if (table.owner(keyOf(args[positions[i]!])) !== owner) throw crossSlot(table, args, positions);
-        }
-        table.begin();
-        try {
-          return await context.pool.send(owner, args);
-        } finally {
-          table.end();
+    try {
+      context.checkUsable();
+      const table = context.table();
+      const info = context.catalog.info(args);
+      if (info !== undefined && !table.moving && info.keyless.kind === 'any') {
+        const positions = context.catalog.keyPositions(info, args);
+        if (Array.isArray(positions) && (positions.length === 1 || (positions.length > 1 && !info.splittable))) {
+          const owner = table.owner(keyOf(args[positions[0]!]));
+          for (let i = 1; i < positions.length; i++) {
+            if (table.owner(keyOf(args[positions[i]!])) !== owner) throw crossSlot(table, args, positions);
+          }
+          return context.pool.send(owner, args);
         }
       }
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const [result] = await this.pipeline([args], true);
-    if (result instanceof Error) throw result;
-    return result as EngineReply;
+    return this.pipeline([args], true).then(([result]) => {
+      if (result instanceof Error) throw result;
+      return result as EngineReply;
+    });
   }
 
   /** Sends commands as pipelines, one per node, in parallel; replies (or errors) in the caller's order. */

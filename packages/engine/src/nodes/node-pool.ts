@@ -104,6 +104,14 @@ export class NodePool {
     );
   }
 
+  /**
+   * Resolves once every command written to any node before this call has been answered: a PING
+   * queued behind them on each connection comes back last, because replies keep their order.
+   */
+  async flush(): Promise<void> {
+    await Promise.all([...this.nodes.values()].map((node) => node.connection.send(['PING']).catch(() => undefined)));
+  }
+
   async closeAll(): Promise<void> {
     const nodes = [...this.nodes.values()];
     this.nodes.clear();
