@@ -56,8 +56,12 @@ function withCommands(BaseClass: new (...args: never[]) => object, config: Comma
     };
     // A client's command rejects on bad arguments, as node-redis's do; a multi()'s throws at once.
     if (!async) return call;
-    return async function (this: { _self?: unknown }, ...args: unknown[]) {
-      return call.apply(this, args);
+    return function (this: { _self?: unknown }, ...args: unknown[]) {
+      try {
+        return call.apply(this, args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
   };
   return attachConfig({
@@ -172,15 +176,15 @@ export class ShardedClient<M extends RedisModules = {}, F extends RedisFunctions
   /** @deprecated use `close()`, as in node-redis v5 */
   quit = this.close;
 
-  private async run(args: RedisArgument[], transform: TransformReply | undefined, preserve: unknown, script?: RedisScript): Promise<unknown> {
-    let reply: EngineReply;
-    try {
-      reply = await this.engine.command(args);
-    } catch (error) {
-      if (script === undefined || !(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
-      reply = await this.engine.command(withBody(script, args));
-    }
-    return this.shape(reply, transform, preserve);
+  /** No async frame of its own: this runs for every command. */
+  private run(args: RedisArgument[], transform: TransformReply | undefined, preserve: unknown, script?: RedisScript): Promise<unknown> {
+    return this.engine.command(args).then(
+      (reply) => this.shape(reply, transform, preserve),
+      (error: unknown) => {
+        if (script === undefined || !(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return this.engine.command(withBody(script, args)).then((reply) => this.shape(reply, transform, preserve));
+      },
+    );
   }
 
   /** Decodes and transforms a reply; a reply from every node (INFO…) becomes an object keyed by node id. */
