@@ -149,6 +149,27 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
     return this.executor.command(args);
   }
 
+  /**
+   * For adapters: when `args` is a plain one-node command under a stable topology and its node is
+   * healthy, the node's id and connection, so the adapter can send its client library's own
+   * command object on it (one command object, replies shaped by the library itself). A failure
+   * must go through `directFailure`. Undefined when the command needs `command()`. Throws, before
+   * anything is sent, what the command would fail with (closed, lapsed lease, CROSSSLOT).
+   */
+  directRoute(args: CommandArgs): { readonly node: string; readonly connection: NodeConnection } | undefined {
+    // SCAN and FLUSHDB/FLUSHALL, which `command()` treats apart, name no keys: never routed here.
+    if (this.current === undefined || !this.catalog.loaded) return undefined;
+    const node = this.executor.route(args);
+    if (node === undefined) return undefined;
+    const connection = this.pool.healthyConnection(node);
+    return connection === undefined ? undefined : { node, connection };
+  }
+
+  /** Books a failure of a command sent through `directRoute`; returns the error to give the caller. */
+  directFailure(node: string, error: unknown): Error {
+    return this.pool.failure(node, error);
+  }
+
   async pipeline(commands: readonly CommandArgs[]): Promise<Array<EngineReply | Error>> {
     if (this.current === undefined) await this.connect();
     return this.executor.pipeline(commands);

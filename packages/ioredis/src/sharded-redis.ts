@@ -4,7 +4,7 @@ import type { Topology } from '@shardis/core';
 import { ShardedEngine, type CommandArgs, type EngineEventMap, type EngineOptions, type EngineReply, type RedisArg, type ScanOptions } from '@shardis/engine';
 import { ScanStream, type Callback, type ChainableCommander, type Command, type RedisCommander, type RedisOptions } from 'ioredis';
 import { asCallback, Commander, settle, ShardedPipeline, type ScriptDefinition } from './commander.ts';
-import { ioredisDriver } from './driver.ts';
+import { ioredisDriver, isReplyError, nativeRedis } from './driver.ts';
 
 /** Where the topology comes from: Redis itself (`cluster` + `seeds`) or the caller (`topology`: no live updates). */
 export type TopologySource = { readonly cluster: string; readonly seeds: readonly string[]; readonly topology?: never } | { readonly topology: Topology; readonly cluster?: never; readonly seeds?: never };
@@ -73,6 +73,24 @@ export class ShardedRedis extends Commander {
   /** Called by every generated method: routes the command and resolves it with the raw reply. */
   sendCommand(command: Command): Promise<unknown> {
     const args: RedisArg[] = [command.name, ...(command.args as RedisArg[])];
+    if (this.status === 'ready' && command.name !== 'evalsha') {
+      // Hot path: the engine picks the node, and ioredis sends this very Command there and shapes
+      // its reply, as a plain Redis would — no second command object, no second conversion.
+      let direct: ReturnType<ShardedEngine['directRoute']>;
+      try {
+        direct = this.engine.directRoute(args);
+      } catch (error) {
+        command.reject(error as Error);
+        return command.promise;
+      }
+      const redis = direct === undefined ? undefined : nativeRedis(direct.connection);
+      if (redis !== undefined) {
+        const reject = command.reject;
+        const node = direct!.node;
+        command.reject = (error: Error) => reject(isReplyError(error) ? error : this.engine.directFailure(node, error));
+        return redis.sendCommand(command) as Promise<unknown>;
+      }
+    }
     // The common case goes straight to the engine: no async frame of our own on the hot path.
     const reply = this.status === 'ready' ? this.engine.command(args).catch((error: unknown) => this.retryScript(args, error)) : this.run(args);
     reply.then((value) => settle(command, value), (error: Error) => command.reject(error));

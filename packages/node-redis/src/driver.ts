@@ -87,7 +87,7 @@ function connectNode(options: NodeRedisDriverOptions, endpoint: NodeEndpoint, ro
   const offline = (error: unknown) => Promise.reject(error instanceof ClientOfflineError && lastError !== undefined ? lastError : error);
   const now = (args: CommandArgs) => target.sendCommand(args.map((arg) => (typeof arg === 'number' ? String(arg) : arg)), { typeMapping: RAW }).catch(offline) as Promise<Reply>;
   const send = (args: CommandArgs) => (starting === undefined ? now(args) : starting.then(() => now(args)));
-  return {
+  const connection: NodeConnection = {
     send,
     async batch(commands) {
       // Commands issued in one tick go out in one write: node-redis pipelines them itself.
@@ -121,6 +121,20 @@ function connectNode(options: NodeRedisDriverOptions, endpoint: NodeEndpoint, ro
       if (target.isOpen) target.destroy();
     },
   };
+  natives.set(connection, target);
+  return connection;
+}
+
+/** The node-redis client behind each connection this driver made, for the adapter's direct path. */
+const natives = new WeakMap<NodeConnection, Target>();
+
+/**
+ * The node's node-redis client when it is ready, so the sharded client can send a command with
+ * the user's own type mapping and let node-redis decode it (no raw Buffers to convert again).
+ */
+export function nativeClient(connection: NodeConnection): Pick<Target, 'sendCommand'> | undefined {
+  const target = natives.get(connection);
+  return target !== undefined && target.isReady ? target : undefined;
 }
 
 /** Binds `@shardis/engine` to node-redis v5: one node-redis client per node and role. */

@@ -8,7 +8,7 @@ import type { ScanOptions } from '@redis/client/dist/lib/commands/SCAN.js';
 import type { MULTI_MODE, MultiMode } from '@redis/client/dist/lib/multi-command.js';
 import type { ArrayReply, BlobStringReply, Command, CommanderConfig, RedisArgument, RedisFunctions, RedisModules, RedisScript, RedisScripts, ReplyWithTypeMapping, TransformReply, TypeMapping } from '@redis/client/dist/lib/RESP/types.js';
 import { ShardedEngine, type EngineEventMap, type EngineOptions, type EngineReply, type Reply } from '@shardis/engine';
-import { nodeRedisDriver, type NodeRedisDriverOptions } from './driver.ts';
+import { nativeClient, nodeRedisDriver, type NodeRedisDriverOptions } from './driver.ts';
 
 type AnyCommands = typeof commandsModule.default;
 // Node's ESM loader hands over the CommonJS `exports` object as the default; bundlers unwrap it.
@@ -178,6 +178,26 @@ export class ShardedClient<M extends RedisModules = {}, F extends RedisFunctions
 
   /** No async frame of its own: this runs for every command. */
   private run(args: RedisArgument[], transform: TransformReply | undefined, preserve: unknown, script?: RedisScript): Promise<unknown> {
+    if (script === undefined) {
+      // Hot path: the engine picks the node, node-redis sends and decodes with the user's type
+      // mapping as a plain client would; only the transform is ours to apply.
+      let direct: ReturnType<ShardedEngine['directRoute']>;
+      try {
+        direct = this.engine.directRoute(args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const client = direct === undefined ? undefined : nativeClient(direct.connection);
+      if (client !== undefined) {
+        const typeMapping = this.typeMapping as TypeMapping;
+        return client.sendCommand(args as Array<string | Buffer>, { typeMapping }).then(
+          (reply) => (transform === undefined ? reply : transform(reply as never, preserve, typeMapping)),
+          (error: unknown) => {
+            throw error instanceof ErrorReply ? error : this.engine.directFailure(direct!.node, error);
+          },
+        );
+      }
+    }
     return this.engine.command(args).then(
       (reply) => this.shape(reply, transform, preserve),
       (error: unknown) => {

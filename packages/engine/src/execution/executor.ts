@@ -52,28 +52,37 @@ export class Executor {
    * round trip on each connection (replies come back in order) instead of counting every command.
    */
   command(args: CommandArgs): Promise<EngineReply> {
-    const context = this.context;
+    let owner: string | undefined;
     try {
-      context.checkUsable();
-      const table = context.table();
-      const info = context.catalog.info(args);
-      if (info !== undefined && !table.moving && info.keyless.kind === 'any') {
-        const positions = context.catalog.keyPositions(info, args);
-        if (Array.isArray(positions) && (positions.length === 1 || (positions.length > 1 && !info.splittable))) {
-          const owner = table.owner(keyOf(args[positions[0]!]));
-          for (let i = 1; i < positions.length; i++) {
-            if (table.owner(keyOf(args[positions[i]!])) !== owner) throw crossSlot(table, args, positions);
-          }
-          return context.pool.send(owner, args);
-        }
-      }
+      owner = this.route(args);
     } catch (error) {
       return Promise.reject(error);
     }
+    if (owner !== undefined) return this.context.pool.send(owner, args);
     return this.pipeline([args], true).then(([result]) => {
       if (result instanceof Error) throw result;
       return result as EngineReply;
     });
+  }
+
+  /**
+   * The one node a command goes to on the hot path — keys that all live on one node, no migration
+   * under way — or undefined when it needs the planner. Throws what the command would fail with
+   * before anything is sent (closed client, lapsed lease, CROSSSLOT).
+   */
+  route(args: CommandArgs): string | undefined {
+    const context = this.context;
+    context.checkUsable();
+    const table = context.table();
+    const info = context.catalog.info(args);
+    if (info === undefined || table.moving || info.keyless.kind !== 'any') return undefined;
+    const positions = context.catalog.keyPositions(info, args);
+    if (!Array.isArray(positions) || positions.length === 0 || (positions.length > 1 && info.splittable)) return undefined;
+    const owner = table.owner(keyOf(args[positions[0]!]));
+    for (let i = 1; i < positions.length; i++) {
+      if (table.owner(keyOf(args[positions[i]!])) !== owner) throw crossSlot(table, args, positions);
+    }
+    return owner;
   }
 
   /** Sends commands as pipelines, one per node, in parallel; replies (or errors) in the caller's order. */

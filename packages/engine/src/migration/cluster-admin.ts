@@ -126,15 +126,7 @@ export class ClusterAdmin {
 
   /** Unpins `field`: its keys go back to where the algorithm puts them. See `changePins`. */
   async unpin(field: Key): Promise<ClusterState> {
-    try {
-      return await this.changePins({ unpin: [field] });
-    } catch (error) {
-      // "not pinned" for a key with a hash tag most likely meant its tag: say which.
-      const tag = (error as { argument?: unknown }).argument === 'unpin[0]' ? pinField(keyToBytes(field)) : undefined;
-      if (tag === undefined || tag.length === keyToBytes(field).length || !(await this.access.require()).topology.hashTags) throw error;
-      const text = Buffer.from(tag).toString('utf8');
-      throw new InvalidArgumentError('unpin[0]', `${(error as Error).message.replace(/^unpin\[0\]: /, '')}; its keys follow the hash tag ${JSON.stringify(text)}: unpin that`, { cause: error });
-    }
+    return this.changePins({ unpin: [field] });
   }
 
   /**
@@ -152,7 +144,7 @@ export class ClusterAdmin {
   async changePins(change: PinChange): Promise<ClusterState> {
     const current = await this.requireStable();
     const before = await this.pinsOf(current.topology, current);
-    const after = before.update(change);
+    const after = this.updated(before, change, current.topology);
     // Every pin checked against the topology (nodes, tag rule) before anything is written.
     pinned(topologyPlacement(current.topology, this.hashers), after);
     if (after.equals(before)) return current;
@@ -169,7 +161,7 @@ export class ClusterAdmin {
     const current = await this.access.require();
     const before = await this.pinsOf(current.topology, current);
     const base = topologyPlacement(current.topology, this.hashers);
-    const after = pinned(base, before.update(change));
+    const after = pinned(base, this.updated(before, change, current.topology));
     const plan = planMove(pinned(base, before), after);
     return { pins: after.pins.list(), moves: plan.kind === 'pinned' ? plan.pinMoves() : [] };
   }
@@ -268,6 +260,20 @@ export class ClusterAdmin {
     const current = await this.access.require();
     if (current.mode !== 'stable') throw new MigrationStateError(`a ${current.mode} change (revision ${current.revision}) is under way; wait for it or abort it`);
     return current;
+  }
+
+  /** `pins.update(change)`; "not pinned" for a key with a hash tag most likely meant its tag: says which. */
+  private updated(pins: Pins, change: PinChange, topology: Topology): Pins {
+    const unpin = change.unpin === undefined ? [] : [...change.unpin];
+    try {
+      return pins.update({ ...change, unpin });
+    } catch (error) {
+      const at = /^unpin\[(\d+)\]$/.exec(String((error as { argument?: unknown }).argument));
+      const field = at === null ? undefined : unpin[Number(at[1])];
+      if (field === undefined || !topology.hashTags || pinField(keyToBytes(field)).length === keyToBytes(field).length) throw error;
+      const tag = JSON.stringify(Buffer.from(pinField(keyToBytes(field))).toString('utf8'));
+      throw new InvalidArgumentError(at![0], `${(error as Error).message.slice(at![0].length + 2)}; its keys follow the hash tag ${tag}: unpin that`, { cause: error });
+    }
   }
 
   private pinsOf(topology: Topology, state: ClusterState): Promise<Pins> {

@@ -2,6 +2,7 @@ import type { MovePlan } from '@shardis/core';
 import type { NodeConnection, Reply } from '../port.ts';
 import { errorCode, replyInteger, replyText } from '../reply.ts';
 import { isControlKey, type ControlKeys } from '../topology/control-keys.ts';
+import type { KeyRate } from './key-rate.ts';
 import { parseMoveResult, sendMoveBatch, resolveMigrateTarget, type MigrateAuth, type MigrateTarget, type MoveResult } from './move-batch.ts';
 import { reconcileUncertain } from './reconcile.ts';
 
@@ -44,6 +45,8 @@ export interface SourceJob {
   readonly onEvent: (event: MoverEvent) => void;
   /** Checked between pages: false stops the job (lease lost, state changed). */
   readonly keepGoing: () => Promise<boolean>;
+  /** The worker's throttle, shared by its sources: taken before each batch. */
+  readonly rate?: KeyRate | undefined;
 }
 
 export function progressKey(keys: ControlKeys, migrationId: number): string {
@@ -139,10 +142,12 @@ function pageBatches(job: SourceJob, scanned: readonly Buffer[]): Array<{ target
  */
 async function moveBatch(job: SourceJob, source: NodeConnection, target: string, keys: readonly Buffer[], checkpoint: { key: string; cursor?: string; scanned?: number }): Promise<MoveResult | undefined> {
   const to = await targetOf(job, target);
+  await job.rate?.take(keys.length);
   try {
     const result = parseMoveResult(await sendMoveBatch(source, { keys, control: job.keys, migrationId: job.migrationId, target: to, timeoutMs: job.options.timeoutMs, replace: false, auth: job.options.auth, bigKeyBytes: job.options.bigKeyBytes, checkpoint }));
     for (const big of result.big) {
       job.onEvent({ type: 'big-key', source: job.source, key: big.key, bytes: big.bytes });
+      await job.rate?.take(1);
       const single = { keys: [big.key], control: job.keys, migrationId: job.migrationId, target: to, timeoutMs: job.options.bigKeyTimeoutMs, replace: false, auth: job.options.auth, bigKeyBytes: 0, checkpoint: { key: checkpoint.key } };
       try {
         await sendMoveBatch(source, single);

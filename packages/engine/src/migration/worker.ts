@@ -8,6 +8,7 @@ import type { ClusterState } from '../topology/cluster-state.ts';
 import { PinStore, placementWithPins } from '../topology/pin-store.ts';
 import { fenceLapsedClients, waitForAcknowledgements, type LeaseView } from './barrier.ts';
 import { ClusterAccess, type ClusterAccessOptions } from './cluster-access.ts';
+import { KeyRate } from './key-rate.ts';
 import type { MigrateAuth } from './move-batch.ts';
 import { killStaleMigrateConnections } from './reconcile.ts';
 import { moveSource, progressKey, type MoverEvent, type MoverOptions, type MoverProgress } from './source-mover.ts';
@@ -33,6 +34,11 @@ export interface WorkerOptions extends ClusterAccessOptions, Partial<Omit<MoverO
   readonly workerLeaseMs?: number;
   /** How often an idle or waiting worker looks again, ms. @default 500 */
   readonly pollMs?: number;
+  /**
+   * Throttle: keys a second, shared by the sources moving at once, taken before each MIGRATE batch.
+   * Leases renew between pages: keep `batchSize` ≤ ~rate × workerLeaseMs / 4000 / sources. @default none
+   */
+  readonly maxKeysPerSecond?: number;
   readonly onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -60,6 +66,9 @@ export class MigrationWorker {
   private readonly options: Omit<WorkerOptions, 'topologyKey'>;
   private readonly mover: MoverOptions;
   private readonly pinStore: PinStore;
+  private readonly rate: KeyRate | undefined;
+  /** The last change this worker committed: cleaning up needs its nodes, removed ones included. */
+  private committed: { readonly revision: number; readonly change: ClusterState } | undefined;
 
   constructor(options: WorkerOptions) {
     const { topologyKey: _key, ...kept } = options;
@@ -73,6 +82,7 @@ export class MigrationWorker {
       },
     });
     this.pinStore = new PinStore(this.access.keys);
+    this.rate = options.maxKeysPerSecond === undefined ? undefined : new KeyRate(options.maxKeysPerSecond);
     this.mover = {
       batchSize: options.batchSize ?? 1000,
       scanCount: options.scanCount ?? 1000,
@@ -165,6 +175,7 @@ export class MigrationWorker {
     }
     try {
       const committed = await this.access.write(state, { mode: 'stable', topology: state.topology });
+      this.committed = { revision: committed.revision, change: state };
       this.emit({ type: 'committed', state: committed });
     } catch {
       // Someone else committed or aborted first: the loop reads the state again.
@@ -221,6 +232,7 @@ export class MigrationWorker {
         keys: this.access.keys,
         options: { ...this.mover, scanCount },
         onEvent: (event) => this.emit(event),
+        rate: this.rate,
         keepGoing: async () => {
           if (signal?.aborted) return false;
           const revision = replyInteger(await node.send(['HGET', this.access.keys.topology, 'revision']));
@@ -273,21 +285,29 @@ export class MigrationWorker {
   /**
    * After a commit, once every client routes by the stable revision, the move's traces go: the
    * flag (only if it still names the finished move), checkpoints, uncertain sets, and pin sets
-   * that only older states named.
+   * that only older states named; also on the nodes the change removed if this worker committed
+   * it (best effort: they may be gone). Their copy of the state stays: a client seeded with one
+   * still finds the cluster.
    */
   private async cleanUp(state: ClusterState, signal?: AbortSignal): Promise<void> {
     const connections = this.access.connectionsFor(state);
+    const change = this.committed?.revision === state.revision ? this.committed.change : undefined;
+    const all = change === undefined ? connections : this.access.connectionsFor(state, change);
     const keys = this.access.keys;
-    const flags = await Promise.all([...connections.values()].map((c) => c.send(['GET', keys.migrationFlag]).then(replyText, () => '')));
+    const flags = await Promise.all([...all.values()].map((c) => c.send(['GET', keys.migrationFlag]).then(replyText, () => '')));
     if (flags.every((flag) => flag === '')) return;
     await this.barrier(state, connections, signal);
     await Promise.all(
-      [...connections.values()].map(async (c) => {
-        const flag = replyText(await c.send(['GET', keys.migrationFlag]));
-        if (flag === '' || Number(flag) > state.topology.epoch) return;
-        await c.send(['EVAL', DELETE_IF_SCRIPT, 1, keys.migrationFlag, flag]);
-        await c.send(['DEL', progressKey(keys, Number(flag)), keys.uncertain]);
-        await this.pinStore.collect(c, state.revision, state.topology.pins === undefined ? [] : [state.topology.pins.digest]);
+      [...all].map(async ([id, c]) => {
+        try {
+          const flag = replyText(await c.send(['GET', keys.migrationFlag]));
+          if (flag === '' || Number(flag) > state.topology.epoch) return;
+          await c.send(['EVAL', DELETE_IF_SCRIPT, 1, keys.migrationFlag, flag]);
+          await c.send(['DEL', progressKey(keys, Number(flag)), keys.uncertain]);
+          await this.pinStore.collect(c, state.revision, state.topology.pins === undefined ? [] : [state.topology.pins.digest]);
+        } catch (error) {
+          if (connections.has(id)) throw error;
+        }
       }),
     );
   }

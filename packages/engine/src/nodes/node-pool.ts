@@ -76,13 +76,40 @@ export class NodePool {
     return node.connection;
   }
 
+  /**
+   * The connection of a node in good health (no failure since its last success), for an adapter
+   * that sends its client library's own command object on it; undefined otherwise, and the
+   * adapter goes through `send`, which keeps the books on failures and probes.
+   */
+  healthyConnection(id: string): NodeConnection | undefined {
+    const node = this.nodes.get(id);
+    return node !== undefined && node.failures === 0 && node.ejectedUntil === 0 ? node.connection : undefined;
+  }
+
+  /** A failure of a command sent through `healthyConnection`: counted, and the error to surface. */
+  failure(id: string, error: unknown): Error {
+    const node = this.nodes.get(id);
+    if (node === undefined) return error instanceof Error ? error : new Error(String(error));
+    try {
+      return this.failed(node, error);
+    } catch (surfaced) {
+      return surfaced as Error;
+    }
+  }
+
   isEjected(id: string): boolean {
     const node = this.nodes.get(id);
     return node !== undefined && node.ejectedUntil > Date.now();
   }
 
+  /** Never throws: a node that is unknown or ejected gives a rejected promise, like any failure. */
   send(id: string, args: CommandArgs): Promise<Reply> {
-    const node = this.admit(id);
+    let node: NodeState;
+    try {
+      node = this.admit(id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (node.failures === 0 && !node.probing) return node.connection.send(args).catch((error: unknown) => this.failed(node, error));
     return node.connection.send(args).then(
       (reply) => {
@@ -94,7 +121,12 @@ export class NodePool {
   }
 
   batch(id: string, commands: readonly CommandArgs[]): Promise<Array<Reply | Error>> {
-    const node = this.admit(id);
+    let node: NodeState;
+    try {
+      node = this.admit(id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return node.connection.batch(commands).then(
       (replies) => {
         this.succeeded(node);
