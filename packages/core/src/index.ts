@@ -32,6 +32,7 @@ export { crc32, crc32Hasher } from './hash/crc32.ts';
 export { fnv1a32, fnv1a64, fnv1aHasher } from './hash/fnv1a.ts';
 export { md5, md5Hasher } from './hash/md5.ts';
 export { murmur3Hasher, murmur3x64_128, murmur3x86_32 } from './hash/murmur3.ts';
+export { murmur3x86_128, murmur3x86Hasher } from './hash/murmur3-x86-128.ts';
 export { sha1, sha1Hasher } from './hash/sha1.ts';
 export { sipHash13, sipHash24 } from './hash/siphash.ts';
 export { xxh3, xxh3Hasher } from './hash/xxh3.ts';

@@ -13,4 +13,12 @@ export interface Hasher {
   hash32(bytes: Uint8Array, length: number): number;
   /** 64-bit hash of `bytes[0, length)`, written as unsigned halves: `out[0]` low, `out[1]` high. */
   hash64(bytes: Uint8Array, length: number, out: Uint32Array): void;
+  /**
+   * Optional fast path: the same 64-bit hash of `text[start, end)` read straight from the string,
+   * when every character is ASCII (one byte each). Returns false, having written nothing that
+   * matters, for any other text, and the caller encodes it to UTF-8 and calls `hash64`.
+   */
+  hash64Ascii?(text: string, start: number, end: number, out: Uint32Array): boolean;
+  /** Optional fast path for `hash32`, likewise: the hash, or -1 when the text is not all ASCII. */
+  hash32Ascii?(text: string, start: number, end: number): number;
 }

@@ -23,8 +23,20 @@ export class KeyHasher {
 
   hash32(key: Key): number {
     if (typeof key === 'string') {
+      const hasher = this.hasher;
+      if (hasher.hash32Ascii !== undefined) {
+        let start = 0;
+        let end = key.length;
+        if (this.hashTags) {
+          stringTag(key, this.range);
+          start = this.range.start;
+          end = this.range.end;
+        }
+        const hash = hasher.hash32Ascii(key, start, end);
+        if (hash >= 0) return hash;
+      }
       const length = this.encodeString(key);
-      return this.hasher.hash32(scratchBuffer(), length);
+      return hasher.hash32(scratchBuffer(), length);
     }
     const bytes = this.tagBytes(key);
     return this.hasher.hash32(bytes, bytes.length);
@@ -34,8 +46,20 @@ export class KeyHasher {
   hash64(key: Key): void {
     const out = this.out;
     if (typeof key === 'string') {
-      const length = this.encodeString(key);
-      this.hasher.hash64(scratchBuffer(), length, out);
+      const hasher = this.hasher;
+      let start = 0;
+      let end = key.length;
+      if (this.hashTags) {
+        stringTag(key, this.range);
+        start = this.range.start;
+        end = this.range.end;
+      }
+      // Most keys are ASCII: hash them from the string itself, without copying them to bytes.
+      if (hasher.hash64Ascii === undefined || !hasher.hash64Ascii(key, start, end, out)) {
+        // Encode first: a long key replaces the scratch buffer.
+        const length = encodeUtf8(key, start, end);
+        hasher.hash64(scratchBuffer(), length, out);
+      }
     } else {
       const bytes = this.tagBytes(key);
       this.hasher.hash64(bytes, bytes.length, out);

@@ -152,8 +152,44 @@ const digest = new Uint32Array(4);
  * `ketama_hashi` and `hashring` read a key's hash; `hash64` is bytes 0–7 little-endian
  * (`out[0]` = bytes 0–3, `out[1]` = bytes 4–7).
  */
+/**
+ * The first digest word (bytes 0–3, little-endian) of the MD5 of `text[start, end)` when it is
+ * ASCII and fits one block (under 56 characters): the ketama key hash, read from the string
+ * without copying it to bytes. -1 for any other text; the caller encodes it and calls `md5`.
+ */
+export function md5FirstWordAscii(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length >= 56) return -1;
+  let codes = 0;
+  for (let w = 0; w < 16; w++) x[w] = 0;
+  let j = 0;
+  for (const words = length & ~3; j < words; j += 4) {
+    const a = text.charCodeAt(start + j);
+    const b = text.charCodeAt(start + j + 1);
+    const c = text.charCodeAt(start + j + 2);
+    const d = text.charCodeAt(start + j + 3);
+    codes |= a | b | c | d;
+    x[j >> 2] = a | (b << 8) | (c << 16) | (d << 24);
+  }
+  for (; j < length; j++) {
+    const code = text.charCodeAt(start + j);
+    codes |= code;
+    x[j >> 2] = x[j >> 2]! | (code << ((j & 3) << 3));
+  }
+  if (codes > 0x7f) return -1;
+  x[length >> 2] = x[length >> 2]! | (0x80 << ((length & 3) << 3));
+  x[14] = length << 3;
+  state[0] = 0x67452301;
+  state[1] = 0xefcdab89;
+  state[2] = 0x98badcfe;
+  state[3] = 0x10325476;
+  compress();
+  return state[0]! >>> 0;
+}
+
 export const md5Hasher: Hasher = {
   name: 'md5',
+  hash32Ascii: md5FirstWordAscii,
   hash32(bytes: Uint8Array, length: number): number {
     md5(bytes, length, digest);
     return digest[0]!;

@@ -7,6 +7,7 @@ import { fnv1aHasher } from './fnv1a.ts';
 import type { Hasher } from './hasher.ts';
 import { md5Hasher } from './md5.ts';
 import { murmur3Hasher } from './murmur3.ts';
+import { murmur3x86Hasher } from './murmur3-x86-128.ts';
 import { sha1Hasher } from './sha1.ts';
 import { sipHash13, sipHash24 } from './siphash.ts';
 import { xxh3Hasher } from './xxh3.ts';
@@ -21,6 +22,7 @@ const builtins = new Map<string, Hasher>(
     xxh3Hasher,
     xxhash64Hasher,
     murmur3Hasher,
+    murmur3x86Hasher,
     fnv1aHasher,
     crc16Hasher,
     crc32Hasher,
@@ -38,18 +40,24 @@ const keyed = new Map<string, (key: Uint8Array) => Hasher>([
 ]);
 
 /**
- * Name of the hasher used when none is given: XXH3-64, the fastest 64-bit hash of good quality on
- * keys. xxHash passes SMHasher; FNV-1a is a little faster on keys but avalanches poorly, and
- * SipHash needs a secret. XXH3 also exists in most languages, so clients elsewhere can match it.
+ * Name of the hasher used when none is given: `murmur3x86`, the first 64 bits of
+ * MurmurHash3_x86_128. Placement hashes short keys, and in JavaScript the cost of a 64-bit hash
+ * on them is the cost of emulating 64-bit products: xxh3 and murmur3 x64 spend one per 8–16 bytes,
+ * x86_128 works in four 32-bit lanes and needs none. It passes SMHasher (as xxHash does); FNV-1a
+ * avalanches poorly, and SipHash needs a secret. MurmurHash3_x86_128 exists in most languages, so
+ * clients elsewhere can match it (digest bytes 0–7, little-endian).
  *
- * Measured 2026-11-25 on the project machine (2 shared vCPUs, Node 20.20), ns per hash: median of
- * three runs of 7 interleaved repetitions, process CPU time, outputs checked against the native
- * and node:crypto results first. Pure TypeScript unless marked.
+ * Measured 2026-11-25 on the project machine (2 shared vCPUs, Node 20.20), ns per `user:<i>:profile`
+ * key through KeyHasher (UTF-8 encoding and hash-tag scan included), 1M keys, same process:
+ *   murmur3x86 58, fnv1a 75, city64 99, xxhash64 120, xxh3 127, murmur3 (x64_128) 148.
+ * Raw hashing, ns per hash, median of three runs of 7 interleaved repetitions, outputs checked
+ * against the native and node:crypto results first (pure TypeScript unless marked):
  *
  *                              key 14–20 B    64 B     256 B   1 KiB
  *   xxh3                          40–77*     67–145*     382    1088
  *   xxhash64                        65          224      451    1371
  *   murmur3 (h1 of x64_128)         96          201      614    2395
+ *   murmur3 x86_32                  12           30      114     458
  *   fnv1a (64-bit)                  37          114      448    1768
  *   city64                          67          302     1256    5558
  *   siphash13 (keyed)               61          121      370    2012
@@ -57,14 +65,12 @@ const keyed = new Map<string, (key: Uint8Array) => Hasher>([
  *   @node-rs/xxhash xxh64 (native)  99          100      106     147
  *   node:crypto md5                987         1121     1349    2178
  *
- *   * Two modes from run to run, as V8's concurrent compiler happens to optimise the short path;
- *     with --single-threaded it is a steady 44 ns (64 B: 68 ns). XXH3 beats XXH64 at every length
- *     from 1 to 64 bytes (1 B: 12 vs 20 ns, 8 B: 14–24 vs 41, 16 B: 43 vs 65, 32 B: 38 vs 182).
+ *   * Two modes from run to run, as V8's concurrent compiler happens to optimise the short path.
  *
- * Through KeyHasher with a string key (UTF-8 encoding and hash-tag scan included): xxh3 81–82 ns,
- * xxhash64 95–99, murmur3 128–133, fnv1a 67. A native call costs more than hashing a key in JS.
+ * A native call (N-API, WASM) costs more than hashing a key in JS, so no native hasher is the
+ * default; `@node-rs/xxhash` can still be plugged in as a `Hasher`.
  */
-export const DEFAULT_HASH = 'xxh3';
+export const DEFAULT_HASH = 'murmur3x86';
 
 /** Every name `resolveHasher` accepts, keyed hashes included. */
 export function builtinHashNames(): string[] {

@@ -18,6 +18,7 @@ const WIDTHS: Record<string, 'low half' | 'high half' | 'zero high' | 'separate'
   city32: 'zero high',
   murmur3: 'separate',
   fnv1a: 'separate',
+  murmur3x86: 'separate',
 };
 
 const SEED = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';

@@ -21,7 +21,7 @@ function taggedBytes(key: string): Uint8Array {
   return utf8(hashTag(key) ?? key);
 }
 
-describe.each(['xxh3', 'md5', 'crc16'])('KeyHasher over %s', (name) => {
+describe.each(['xxh3', 'murmur3x86', 'md5', 'crc16'])('KeyHasher over %s', (name) => {
   const hasher = resolveHasher(name);
   const out = new Uint32Array(2);
   const direct = (bytes: Uint8Array): [number, number, number] => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { md5, md5Hasher } from '../../src/hash/md5.ts';
+import { md5, md5FirstWordAscii, md5Hasher } from '../../src/hash/md5.ts';
 import { anyBytes, ascii, inScratch } from './support.ts';
 
 /** The test suite of RFC 1321, appendix A.5. */
@@ -47,5 +47,25 @@ describe('md5', () => {
     const pair = new Uint32Array(2);
     md5Hasher.hash64(key, key.length, pair);
     expect([...pair]).toEqual([digest.readUInt32LE(0), digest.readUInt32LE(4)]);
+  });
+});
+
+describe('the ASCII string path of md5 (ketama key hash)', () => {
+  it('equals the first digest word of the UTF-8 bytes for ASCII text under 56 characters', () => {
+    const out = new Uint32Array(4);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 70 }), fc.nat(5), (text, skip) => {
+        const start = Math.min(skip, text.length);
+        const bytes = new TextEncoder().encode(text.slice(start));
+        md5(bytes, bytes.length, out);
+        expect(md5FirstWordAscii(text, start, text.length)).toBe(bytes.length < 56 ? out[0] : -1);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('declines text with any character outside ASCII', () => {
+    expect(md5FirstWordAscii('user:é', 0, 6)).toBe(-1);
+    expect(md5FirstWordAscii('abc\u0100', 0, 4)).toBe(-1);
   });
 });

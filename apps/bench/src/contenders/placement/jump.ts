@@ -5,7 +5,7 @@ import { fromPlacement, nodeSpecs } from './shardis.ts';
 export const jumpContender: PlacementContender = {
   name: 'jump',
   origin: 'shardis',
-  description: "shardis jump, removals 'last': plain Lamping–Veach jump hash over xxh3, uint32-half LCG",
+  description: "shardis jump, removals 'last': plain Lamping–Veach jump hash over murmur3x86 (the default hash), uint32-half LCG",
   sameAs: 'jump',
   removes: 'last',
   deterministic: true,

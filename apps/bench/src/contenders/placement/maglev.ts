@@ -5,7 +5,7 @@ import { fromPlacement, nodeSpecs } from './shardis.ts';
 export const maglevContender: PlacementContender = {
   name: 'maglev',
   origin: 'shardis',
-  description: 'shardis maglev: lookup table of 65,537 entries (default), xxh3',
+  description: 'shardis maglev: lookup table of 65,537 entries (default), murmur3x86',
   removes: 'any',
   deterministic: true,
   build: (nodes) => fromPlacement(maglev(nodeSpecs(nodes))),

@@ -5,7 +5,7 @@ import { fromPlacement, nodeSpecs } from './shardis.ts';
 export const rendezvousContender: PlacementContender = {
   name: 'rendezvous',
   origin: 'shardis',
-  description: 'shardis rendezvous (HRW), flat: scores every node per lookup, xxh3',
+  description: 'shardis rendezvous (HRW), flat: scores every node per lookup, murmur3x86',
   removes: 'any',
   deterministic: true,
   build: (nodes) => fromPlacement(rendezvous(nodeSpecs(nodes))),
