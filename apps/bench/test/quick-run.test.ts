@@ -60,6 +60,18 @@ describe('pnpm bench --quick', () => {
     expect(existsSync(join(out, 'hashes-by-length.svg'))).toBe(true);
   });
 
+  it('runs the keyed suite: crafted keys pile up under the public hash, spread under a keyed one', () => {
+    const { status, stderr } = runQuick('keyed');
+    expect(stderr).not.toContain('FAILED');
+    expect(status).toBe(0);
+    const data = JSON.parse(readFileSync(join(out, 'keyed.json'), 'utf8')) as { data: { flooding: Array<{ publicMaxOverMean: number; keyedWorst: number }>; pins: unknown[] } };
+    for (const row of data.data.flooding) {
+      expect(row.publicMaxOverMean).toBe(10);
+      expect(row.keyedWorst).toBeLessThan(2);
+    }
+    expect(data.data.pins.length).toBeGreaterThan(0);
+  });
+
   it.runIf(withRedis)('runs the client suite against real servers it starts and stops', () => {
     const { status, stderr } = runQuick('client');
     expect(stderr).not.toContain('FAILED');
