@@ -4,7 +4,7 @@ import type { Io, Output } from './io.ts';
 import { LOG_FORMATS, LOG_LEVELS, Logger, type LogFormat, type LogLevel } from './logger.ts';
 import { oneOf } from './parsers.ts';
 import type { Secrets } from './secrets.ts';
-import { Session } from './session.ts';
+import { Session, type SessionOptions } from './session.ts';
 
 /** Flags every command has. */
 export interface CommonFlags extends ConnectionFlags {
@@ -42,14 +42,18 @@ export function loggerFor(cli: Cli, flags: CommonFlags): Logger {
   return new Logger(cli.output, { format, level });
 }
 
+/** The connection settings of a command; warns (once) about unsafe ones. */
 export function connectionFor(cli: Cli, flags: CommonFlags, seedsRequired = true): Connection {
   cli.verbose = flags.verbose === true;
-  return resolveConnection(flags, cli.io.env, cli.secrets, { seedsRequired });
+  const connection = resolveConnection(flags, cli.io.env, cli.secrets, { seedsRequired });
+  const logger = loggerFor(cli, flags);
+  for (const warning of connection.warnings) logger.warn(warning);
+  return connection;
 }
 
 /** Opens a session, runs `work`, and always closes the connections. */
-export async function withSession<T>(connection: Connection, work: (session: Session) => Promise<T>, extraSeeds?: readonly string[]): Promise<T> {
-  const session = new Session(connection, extraSeeds === undefined ? {} : { extraSeeds });
+export async function withSession<T>(connection: Connection, work: (session: Session) => Promise<T>, options: SessionOptions = {}): Promise<T> {
+  const session = new Session(connection, options);
   try {
     return await work(session);
   } finally {

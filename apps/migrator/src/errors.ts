@@ -41,6 +41,8 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   'ERR_UNKNOWN_HASH',
   'ERR_UNKNOWN_NODE',
   'ERR_UNSUPPORTED',
+  // A removal refused because pins point at the node: the command asked for what cannot be.
+  'ERR_NODE_PINNED',
 ]);
 
 export function errorCode(error: unknown): string | undefined {

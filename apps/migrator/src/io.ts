@@ -124,19 +124,20 @@ export class Output {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The key as text when it is printable UTF-8 (no control characters), else undefined. */
+export function printableText(key: Buffer | Uint8Array): string | undefined {
+  try {
+    const text = utf8.decode(key);
+    // eslint-disable-next-line no-control-regex
+    return /[\x00-\x1f\x7f]/.test(text) ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A key as text: itself when it is printable UTF-8, else `hex:…`. Long keys are cut. */
 export function printableKey(key: Buffer | Uint8Array | string, max = 200): string {
-  let text: string;
-  if (typeof key === 'string') text = key;
-  else {
-    try {
-      text = utf8.decode(key);
-      // eslint-disable-next-line no-control-regex
-      if (/[\x00-\x1f\x7f]/.test(text)) text = `hex:${Buffer.from(key).toString('hex')}`;
-    } catch {
-      text = `hex:${Buffer.from(key).toString('hex')}`;
-    }
-  }
+  const text = typeof key === 'string' ? key : (printableText(key) ?? `hex:${Buffer.from(key).toString('hex')}`);
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

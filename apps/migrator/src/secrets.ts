@@ -27,13 +27,17 @@ export class Secrets {
   }
 }
 
-/** Finds `--password x` / `--password=x` before parsing, so even a parse error cannot echo it. */
+const SECRET_FLAGS = ['--password', '--hash-seed'];
+
+/** Finds `--password x` / `--password=x` (and `--hash-seed`) before parsing, so even a parse error cannot echo them. */
 export function secretsInArgv(argv: readonly string[]): string[] {
   const found: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--password' && argv[i + 1] !== undefined) found.push(argv[i + 1]!);
-    else if (arg.startsWith('--password=')) found.push(arg.slice('--password='.length));
+    for (const flag of SECRET_FLAGS) {
+      if (arg === flag && argv[i + 1] !== undefined) found.push(argv[i + 1]!);
+      else if (arg.startsWith(`${flag}=`)) found.push(arg.slice(flag.length + 1));
+    }
   }
   return found;
 }

@@ -1,10 +1,25 @@
 import { redactUrl } from '@shardis/core';
-import { ClusterAdmin, CONTROL_PREFIX, isControlKey, MigrationWorker, stateNodes, type ClusterState, type NodeConnection, type RedisDriver, type WorkerOptions } from '@shardis/engine';
+import { ClusterAdmin, CONTROL_PREFIX, isControlKey, MigrationWorker, stateNodes, stateSigning, TopologyKeyring, type ClusterAccessOptions, type ClusterState, type NodeConnection, type RedisDriver, type TopologyRejectedError, type WorkerOptions } from '@shardis/engine';
 import { ioredisDriver } from '@shardis/ioredis';
 import type { Connection } from './connection.ts';
-import { CliError, errorCode } from './errors.ts';
+import { CliError, errorCode, UsageError } from './errors.ts';
 
 export type Probe = { readonly ok: true; readonly keys: number } | { readonly ok: false; readonly error: string };
+
+export interface SessionOptions {
+  /** Nodes to read the state from besides the seeds (`init` reads its own nodes). */
+  readonly extraSeeds?: readonly string[];
+  readonly driver?: RedisDriver;
+  /** Take an unsigned state in force and sign what is written (`resign --accept-unsigned`: turning signing on). */
+  readonly acceptUnsigned?: boolean;
+}
+
+/** A node whose state was refused, and why (kind and the engine's reason: never key material). */
+export interface Refusal {
+  readonly node: string;
+  readonly kind: TopologyRejectedError['kind'];
+  readonly reason: string;
+}
 
 /**
  * One command's view of a cluster: the driver (ioredis, with the user's credentials and TLS), a
@@ -16,23 +31,38 @@ export class Session {
   readonly admin: ClusterAdmin;
   private readonly seeds: readonly string[];
   private readonly workers: MigrationWorker[] = [];
+  /** Nodes (or `seed:<url>`) whose state was refused: unsigned, forged, signed with another key… */
+  readonly refused = new Map<string, Refusal>();
 
-  constructor(connection: Connection, options: { extraSeeds?: readonly string[]; driver?: RedisDriver } = {}) {
+  constructor(connection: Connection, options: SessionOptions = {}) {
     this.connection = connection;
     this.driver = options.driver ?? ioredisDriver(connection.redisOptions);
     this.seeds = [...new Set([...connection.seeds, ...(options.extraSeeds ?? [])])];
-    this.admin = new ClusterAdmin({ driver: this.driver, cluster: connection.cluster, seeds: this.seeds });
+    const key = connection.topologyKeys.key;
+    // Accepting an unsigned state means signing without verifying: the engine's own signer, no verifier.
+    const signing: Partial<ClusterAccessOptions> = key === undefined ? {} : options.acceptUnsigned === true ? { signTopology: stateSigning(TopologyKeyring.from(key)).sign } : { topologyKey: key };
+    this.admin = new ClusterAdmin({ driver: this.driver, cluster: connection.cluster, seeds: this.seeds, ...signing, onTopologyRejected: (node, error) => this.refuse(node, error) });
+  }
+
+  private refuse(node: string, error: TopologyRejectedError): void {
+    this.refused.set(node, { node: node.startsWith('seed:') ? `seed ${redactUrl(node.slice(5))}` : node, kind: error.kind, reason: error.reason });
   }
 
   /**
    * The cluster's state. When no seed has one, says whether the seeds answered at all, so an
-   * unreachable or password-protected seed is not mistaken for a cluster that was never created.
+   * unreachable or password-protected seed is not mistaken for a cluster that was never created,
+   * and whether states were there but refused (signed topologies).
    */
   async state(): Promise<ClusterState> {
     try {
       return await this.admin.access.require();
     } catch (error) {
       if (errorCode(error) !== 'ERR_TOPOLOGY_NOT_FOUND') throw error;
+      if (this.refused.size > 0) {
+        const detail = [...this.refused.values()].map((refusal) => `${refusal.node}: ${refusal.kind}`).join('; ');
+        const held = this.connection.topologyKeys.ids;
+        throw new CliError('ERR_TOPOLOGY_REJECTED', `no node holds a state this command trusts (${detail}); ${held.length === 0 ? 'no topology key given' : `keys held: ${held.join(', ')}`}: check --topology-key-file / SHARDIS_TOPOLOGY_KEY${this.refused.size > 0 && [...this.refused.values()].every((refusal) => refusal.kind === 'unsigned') ? ', or sign the state for the first time with `shardis resign --accept-unsigned`' : ''}`, { cause: error });
+      }
       const probes = await Promise.all(this.seeds.map(async (url) => [url, await this.probe(url)] as const));
       const failed = probes.filter(([, probe]) => !probe.ok);
       const detail = failed.map(([url, probe]) => `${redactUrl(url)}: ${probe.ok ? '' : probe.error}`).join('; ');
@@ -59,22 +89,39 @@ export class Session {
     throw new CliError('ERR_NODE_UNREACHABLE', `${what} needs every node to answer, and ${down.length} of ${nodes.length} do not (${detail})`);
   }
 
+  /**
+   * Refuses a write that clients would refuse: a state written without the key over a signed one
+   * (every client that holds the key would keep the old topology, and a change would wait for
+   * them forever).
+   */
+  async requireSigningKey(state: ClusterState, what: string): Promise<void> {
+    if (this.connection.topologyKeys.key !== undefined) return;
+    const keyId = await this.signerOf(state);
+    if (keyId !== undefined) throw new UsageError(`the cluster's state is signed (key ${keyId}), and ${what} would write an unsigned one that every client holding the key refuses; pass --topology-key-file (or SHARDIS_TOPOLOGY_KEY / SHARDIS_TOPOLOGY_KEY_FILE)`);
+  }
+
+  /** Id of the key that signed `state` on the nodes that hold it, or undefined when it is unsigned. */
+  async signerOf(state: ClusterState): Promise<string | undefined> {
+    return /^v1:([0-9a-f]{8}):/.exec((await this.stateFields(state))?.['signature'] ?? '')?.[1];
+  }
+
+  /** The state hash as stored (signature included) on a node that holds `state`'s revision. */
+  async stateFields(state: ClusterState): Promise<Record<string, string> | undefined> {
+    const connections = this.admin.access.connectionsFor(state);
+    const found = await Promise.all([...connections.values()].map((connection) => this.admin.access.store.fetch(connection).catch(() => ({}) as Record<string, string>)));
+    return found.find((hash) => hash['revision'] === String(state.revision));
+  }
+
   /** Whether a url answers with these credentials, and how many data keys it holds. */
   async probe(url: string, countKeys = true): Promise<Probe> {
     const connection = this.driver.connect({ id: `probe:${url}`, url }, 'control');
-    // A failed command often only says "max retries reached"; the connection's error says why.
-    let cause: Error | undefined;
-    const stop = connection.onEvent((event) => {
-      if (event.type === 'error') cause = event.error;
-    });
     try {
       await connection.send(['PING']);
       return { ok: true, keys: countKeys ? await dataKeyCount(connection) : 0 };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, error: cause !== undefined && /max retries/i.test(message) ? cause.message : message };
+      // The driver reports why (ECONNREFUSED, WRONGPASS, a TLS error), not just that it gave up.
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
     } finally {
-      stop();
       await connection.close().catch(() => connection.disconnect());
     }
   }
@@ -98,12 +145,15 @@ export class Session {
     return samples.flat();
   }
 
-  worker(options: Omit<WorkerOptions, 'driver' | 'cluster' | 'seeds'>, driver: RedisDriver = this.driver): MigrationWorker {
+  /** A worker with this session's driver, credentials and topology keys; it reports refused states as events. */
+  worker(options: Omit<WorkerOptions, 'driver' | 'cluster' | 'seeds' | 'topologyKey'>): MigrationWorker {
+    const key = this.connection.topologyKeys.key;
     const worker = new MigrationWorker({
-      driver,
+      driver: this.driver,
       cluster: this.connection.cluster,
       seeds: this.seeds,
       ...(this.connection.migrateAuth === undefined ? {} : { migrateAuth: this.connection.migrateAuth }),
+      ...(key === undefined ? {} : { topologyKey: key }),
       ...options,
     });
     this.workers.push(worker);

@@ -1,8 +1,8 @@
-import { describeTopologyDiff, diffTopology, redactTopology, redactUrl, type Topology } from '@shardis/core';
-import type { ClusterState, ClusterStatus } from '@shardis/engine';
+import { describeTopologyDiff, diffTopology, redactUrl, type Topology } from '@shardis/core';
+import { redactState, type ClusterState, type ClusterStatus } from '@shardis/engine';
 import { bar, formatBytes, formatCount, formatDuration, formatPercent, table } from './format.ts';
 import type { Output } from './io.ts';
-import type { Probe } from './session.ts';
+import type { Probe, Refusal } from './session.ts';
 
 export type NodeRole = 'member' | 'joining' | 'leaving';
 
@@ -20,6 +20,12 @@ export interface StatusDocument {
   readonly nodes: ReadonlyArray<{ id: string; url: string; weight: number; role: NodeRole; reachable: boolean; keys?: number; usedMemory?: number; error?: string }>;
   readonly clients: ReadonlyArray<{ id: string; revision: number; current: boolean }>;
   readonly progress: ReadonlyArray<{ node: string; moved: number; bytes: number; scanned: number; done: boolean; fraction: number }>;
+  /** The pin set of the target topology (and of the source while it differs). */
+  readonly pins: { readonly count: number; readonly digest: string | null; readonly source?: { readonly count: number; readonly digest: string | null } };
+  /** Key ids only: which key signed the state in force, and which this command holds (the first signs). */
+  readonly signing: { readonly state: string | null; readonly keys: readonly string[]; readonly verified: boolean };
+  /** Nodes whose state was refused, and why. */
+  readonly refused: readonly Refusal[];
   readonly topology: Topology;
   readonly source?: Topology;
 }
@@ -31,9 +37,11 @@ function roleOf(state: ClusterState, id: string): NodeRole {
   return inTarget && inSource ? 'member' : inTarget ? 'joining' : 'leaving';
 }
 
-/** The status as one document: everything redacted (urls, hash seed). */
-export function statusDocument(status: ClusterStatus): StatusDocument {
-  const { state } = status;
+const pinsOf = (topology: Topology) => ({ count: topology.pins?.count ?? 0, digest: topology.pins?.digest ?? null });
+
+/** The status as one document: everything redacted (urls, hash seed, keys: ids only). */
+export function statusDocument(status: ClusterStatus, security: { signedBy: string | undefined; keyIds: readonly string[]; refused: readonly Refusal[] }): StatusDocument {
+  const state = redactState(status.state);
   const weights = new Map([...(state.source?.nodes ?? []), ...state.topology.nodes].map((node) => [node.id, node.weight]));
   const keysOn = new Map(status.nodes.map((node) => [node.id, node.keys]));
   return {
@@ -64,8 +72,11 @@ export function statusDocument(status: ClusterStatus): StatusDocument {
       const fraction = source.done ? 1 : total <= 0 ? 0 : Math.min(0.99, source.scanned / total);
       return { ...source, fraction };
     }),
-    topology: redactTopology(state.topology),
-    ...(state.source === undefined ? {} : { source: redactTopology(state.source) }),
+    pins: { ...pinsOf(state.topology), ...(state.source === undefined || state.source.pins?.digest === state.topology.pins?.digest ? {} : { source: pinsOf(state.source) }) },
+    signing: { state: security.signedBy ?? null, keys: security.keyIds, verified: security.keyIds.length > 0 },
+    refused: security.refused,
+    topology: state.topology,
+    ...(state.source === undefined ? {} : { source: state.source }),
   };
 }
 
@@ -97,6 +108,11 @@ export function printStatus(out: Output, doc: StatusDocument, now = Date.now()):
   out.line(`cluster    ${doc.cluster}`);
   out.line(`state      ${doc.mode.toUpperCase()}  revision ${doc.revision}, ${epochs}, written ${doc.updatedAt} (${age} ago)`);
   out.line(`placement  ${doc.algorithm}, hash ${doc.hash}, hash tags ${doc.hashTags ? 'on' : 'off'}`);
+  const pins = (p: { count: number; digest: string | null }) => (p.count === 0 ? 'none' : `${p.count} (set ${p.digest?.slice(0, 16)}…)`);
+  out.line(`pins       ${pins(doc.pins)}${doc.pins.source === undefined ? '' : `, were ${pins(doc.pins.source)}`}`);
+  const held = doc.signing.keys.length === 0 ? 'this command holds no topology key, so nothing was verified' : `verified with key${doc.signing.keys.length > 1 ? 's' : ''} ${doc.signing.keys.join(', ')} (the first signs)`;
+  out.line(`signing    ${doc.signing.state === null ? 'unsigned' : `signed with key ${doc.signing.state}`}; ${held}`);
+  for (const refusal of doc.refused) out.line(`REFUSED    ${refusal.node} holds a state that was refused (${refusal.kind}): ${refusal.reason}`);
   for (const [i, line] of doc.change.entries()) out.line(`${i === 0 ? 'change    ' : '          '} ${line}`);
   out.line();
   printNodesTable(out, doc.nodes);

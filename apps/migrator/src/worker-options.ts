@@ -36,7 +36,7 @@ export function addWorkerOptions(command: Command): Command {
 }
 
 export interface WorkerSettings {
-  readonly options: Omit<WorkerOptions, 'driver' | 'cluster' | 'seeds' | 'onEvent'>;
+  readonly options: Omit<WorkerOptions, 'driver' | 'cluster' | 'seeds' | 'onEvent' | 'topologyKey'>;
   /** Why a flag was lowered (throttle), to log. */
   readonly adjustments: readonly string[];
 }
@@ -68,6 +68,7 @@ export function workerSettings(flags: WorkerFlags, sources = 1): WorkerSettings 
       bigKeyTimeoutMs: flags.bigKeyTimeout,
       workerLeaseMs: flags.workerLease,
       pollMs: flags.pollInterval,
+      ...(flags.maxKeysPerSecond === undefined ? {} : { maxKeysPerSecond: flags.maxKeysPerSecond }),
       ...(flags.workerId === undefined ? {} : { workerId: flags.workerId }),
     },
     adjustments,

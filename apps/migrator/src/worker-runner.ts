@@ -9,10 +9,9 @@ import { migrationMetrics } from './metrics/migration-metrics.ts';
 import { startMetricsServer, type MetricsServer } from './metrics/server.ts';
 import { ProgressBlock } from './progress.ts';
 import type { Session } from './session.ts';
-import { throttledDriver } from './throttle.ts';
 import { MigrationTracker } from './tracker.ts';
 import { workerSettings, type WorkerFlags } from './worker-options.ts';
-import { eventJson, logEvent, progressLines, stateSummary } from './worker-view.ts';
+import { eventJson, logEvent, progressLines, stateSummary, tlsMigrateHint } from './worker-view.ts';
 
 export interface RunWorkerOptions {
   readonly session: Session;
@@ -49,18 +48,24 @@ const FATAL = new Set(['ERR_TOPOLOGY_NOT_FOUND', 'ERR_TOPOLOGY_REJECTED']);
  */
 export async function runWorker(options: RunWorkerOptions): Promise<WorkerResult> {
   const { session, output, logger, flags } = options;
+  const known = await session.admin.access.read().catch(() => undefined);
+  // The worker writes states (commits, rollbacks): unsigned ones over a signed cluster would strand every client.
+  if (known !== undefined) await session.requireSigningKey(known, 'a worker');
   // Under a throttle, pages are sized for every node moving keys at once.
-  const known = flags.maxKeysPerSecond === undefined ? undefined : await session.admin.access.read().catch(() => undefined);
   const settings = workerSettings({ ...flags, workerId: flags.workerId ?? defaultWorkerId() }, known === undefined ? 1 : stateNodes(known).length);
   const log = logger.child({ worker: settings.options.workerId });
   for (const note of settings.adjustments) log.warn(note);
   const tracker = new MigrationTracker();
   const progress = new ProgressBlock(output, !options.json);
-  const seen: { revision?: number; waitingFor?: number } = {};
-  const driver = flags.maxKeysPerSecond === undefined ? session.driver : throttledDriver(session.driver, flags.maxKeysPerSecond);
+  const seen: { revision?: number; waitingFor?: number; tlsHint?: boolean } = {};
   let worker!: MigrationWorker;
   const onEvent = (event: WorkerEvent) => {
     tracker.handle(event);
+    const hint = seen.tlsHint === true ? undefined : tlsMigrateHint(event, usesTls(session, tracker.state));
+    if (hint !== undefined) {
+      seen.tlsHint = true;
+      log.warn(hint);
+    }
     if (event.type === 'moving') readBaselines(worker, tracker, event.migrationId, event.sources);
     // The barrier reports once a second: one JSON line per revision waited for is enough.
     const repeated = event.type === 'waiting-for-clients' && seen.waitingFor === event.revision;
@@ -68,7 +73,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerResult
     if (options.json && !repeated) output.jsonLine(eventJson(event));
     progress.update(progressLines(tracker), event.type !== 'progress' || event.progress.done);
   };
-  worker = session.worker({ ...settings.options, onEvent }, driver);
+  worker = session.worker({ ...settings.options, onEvent });
   const controller = new AbortController();
   const unsubscribe = stopOnSignals(output, log, controller);
   const ticker = setInterval(() => progress.update(progressLines(tracker)), 500);
@@ -88,6 +93,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerResult
     progress.stop();
     await metrics?.close();
   }
+}
+
+function usesTls(session: Session, state: ClusterState | undefined): boolean {
+  return session.connection.tls || (state !== undefined && stateNodes(state).some((node) => node.url.startsWith('rediss:')));
 }
 
 /** The first SIGINT/SIGTERM stops the worker between pages; a second one leaves at once. */

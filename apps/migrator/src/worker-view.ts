@@ -4,6 +4,16 @@ import { printableKey } from './io.ts';
 import type { Logger } from './logger.ts';
 import type { MigrationTracker, SourceState } from './tracker.ts';
 
+/**
+ * MIGRATE between TLS nodes needs `tls-cluster yes` on the source (SECURITY.md, TLS): without it
+ * a batch fails with IOERR, and reconciling retries it forever without another event. Returns the
+ * hint for the first such failure when nodes use TLS; the caller logs it once.
+ */
+export function tlsMigrateHint(event: WorkerEvent, tls: boolean): string | undefined {
+  if (!tls || event.type !== 'batch-failed' || !/\bIOERR\b/.test(event.error.message)) return undefined;
+  return `MIGRATE from ${event.source} to ${event.target} failed with IOERR between TLS nodes. The source opens that connection itself, over TLS only with \`tls-cluster yes\`: set it on every node that may be a source, with a tls-ca-cert-file that trusts the targets (and a client certificate if they require one); see SECURITY.md, TLS`;
+}
+
 /** A state in a few fields, for logs and JSON lines (the topology itself is not repeated). */
 export function stateSummary(state: ClusterState): Record<string, unknown> {
   return {
@@ -31,6 +41,8 @@ export function eventJson(event: WorkerEvent): Record<string, unknown> {
       return { type: 'big-key', time, source: event.source, key: printableKey(event.key), bytes: event.bytes };
     case 'batch-failed':
       return { type: 'batch-failed', time, source: event.source, target: event.target, error: event.error.message };
+    case 'topology-rejected':
+      return { type: 'topology-rejected', time, node: event.node, kind: event.error.kind, message: event.error.reason };
     default: {
       const { type, ...rest } = event as { type: string } & Record<string, unknown>;
       return { type, time, ...plainFields(rest) };
@@ -79,6 +91,10 @@ export function logEvent(logger: Logger, event: WorkerEvent, seen: { revision?: 
       return;
     case 'fenced':
       logger.warn('closed connections of clients whose lease lapsed', { connections: event.connections });
+      return;
+    case 'topology-rejected':
+      // A node holds a state no key of ours verifies (unsigned, forged, another key): it is ignored.
+      logger.warn('refused the state a node holds', { node: event.node, kind: event.error.kind, message: event.error.reason });
       return;
     default: {
       // Events this CLI does not know by name (a newer engine): logged as they come.

@@ -103,7 +103,7 @@ describe('shardis, end to end as an operator runs it', () => {
     const before = await shardisJson<StatusDoc>(['status'], env);
     const d = servers[3]!;
     const cases: Array<[string[], RegExp]> = [
-      [['add-node', 'n9', 'redis://127.0.0.1'], /node "n9": url redis:\/\/127\.0\.0\.1 must name a port/],
+      [['add-node', 'n9', 'redis://127.0.0.1'], /node "n9": url "redis:\/\/127\.0\.0\.1" must name a port/],
       [['add-node', 'n9', 'http://127.0.0.1:1'], /node "n9": url .* must start with redis:\/\//],
       [['add-node', 'n1', servers[1]!.url, '--yes'], /node "n1" already exists/],
       [['add-node', 'n9', d.url, '--yes'], /node "n9"\.url: same server as node "n4"/],
@@ -145,10 +145,11 @@ describe('shardis, end to end as an operator runs it', () => {
   });
 
   it('prints --help for every command (exit 0), and usage on no command (exit 2)', async () => {
-    const commands = ['init', 'status', 'add-node', 'remove-node', 'reweight', 'migrate', 'abort', 'verify'];
-    const [top, ...each] = await Promise.all([shardis(['--help']), ...commands.map((command) => shardis([command, '--help']))]);
+    const commands = ['init', 'status', 'add-node', 'remove-node', 'reweight', 'pin', 'unpin', 'pins', 'migrate', 'abort', 'verify', 'resign'];
+    const [top, acl, ...each] = await Promise.all([shardis(['--help']), shardis(['acl', '--help']), ...commands.map((command) => shardis([command, '--help']))]);
     expect(top!.code).toBe(0);
-    for (const command of commands) expect(top!.stdout).toContain(command);
+    for (const command of [...commands, 'acl']) expect(top!.stdout).toContain(command);
+    expect(acl!.stdout).toMatch(/Usage: shardis acl \[options\][\s\S]*--client-id-prefix <prefix>[\s\S]*Examples:/);
     expect(top!.stdout).toMatch(/Exit codes: 0 ok, 1 failure/);
     each.forEach((result, i) => {
       expect(result.code, commands[i]).toBe(0);

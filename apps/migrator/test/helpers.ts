@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { topologyPlacement, type Topology } from '@shardis/core';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Io } from '../src/io.ts';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -90,4 +92,19 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The CLI's outside world in memory, to run it in-process: no terminal, no signals. */
+export function memoryIo(env: Record<string, string> = {}): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (chunk: string) => (out += chunk) },
+    stderr: { write: (chunk: string) => (err += chunk) },
+    stdin: new PassThrough(),
+    env,
+    onSignal: () => () => undefined,
+    out: () => out,
+    err: () => err,
+  };
 }

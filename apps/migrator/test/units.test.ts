@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InvalidTopologyError, UnknownNodeError } from '@shardis/core';
+import { TopologyRejectedError } from '@shardis/engine';
 import { describeError, EXIT_FAILURE, EXIT_USAGE, exitCodeOf, UsageError } from '../src/errors.ts';
-import { Output, printableKey, type Io } from '../src/io.ts';
+import { Output, printableKey } from '../src/io.ts';
 import { Logger } from '../src/logger.ts';
 import { Registry } from '../src/metrics/registry.ts';
 import { nameNodes, parseNodeSpec, parseWeightSpec } from '../src/node-spec.ts';
@@ -11,20 +11,8 @@ import { runCli } from '../src/program.ts';
 import { Secrets, secretsInArgv } from '../src/secrets.ts';
 import { MigrationTracker } from '../src/tracker.ts';
 import { workerSettings, type WorkerFlags } from '../src/worker-options.ts';
-
-function memoryIo(env: Record<string, string> = {}): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (chunk: string) => (out += chunk) },
-    stderr: { write: (chunk: string) => (err += chunk) },
-    stdin: new PassThrough(),
-    env,
-    onSignal: () => () => undefined,
-    out: () => out,
-    err: () => err,
-  };
-}
+import { eventJson, tlsMigrateHint } from '../src/worker-view.ts';
+import { memoryIo } from './helpers.ts';
 
 describe('Prometheus text format', () => {
   it('renders HELP, TYPE and escaped labels; counters never go down', () => {
@@ -91,8 +79,8 @@ describe('argument parsing', () => {
     expect(() => parseNodeSpec('redis://h:1')).toThrow(/write id=redis:\/\/host:port/);
     expect(() => parseNodeSpec('n1=redis://h:1,weight=0')).toThrow(/weight must be a finite number > 0, got "0"/);
     expect(() => parseNodeSpec('n1=redis://h:1,wieght=2')).toThrow(/unknown setting "wieght"/);
-    expect(() => parseNodeSpec('n1=redis://h')).toThrow(/node "n1": url redis:\/\/h must name a port/);
-    expect(() => parseNodeSpec('n1=redis://u:secret@h:1')).toThrow(/must not carry credentials \(redis:\/\/\*\*\*@h:1\)/);
+    expect(() => parseNodeSpec('n1=redis://h')).toThrow(/node "n1": url "redis:\/\/h" must name a port/);
+    expect(() => parseNodeSpec('n1=redis://u:secret@h:1')).toThrow(/must not carry credentials \("redis:\/\/\*\*\*@h:1"\)/);
     expect(parseWeightSpec('node=a=3')).toEqual(['node=a', 3]);
     expect(() => parseWeightSpec('n1=Infinity')).toThrow(UsageError);
   });
@@ -122,6 +110,15 @@ describe('exit codes and error lines', () => {
     const bad = memoryIo({ SHARDIS_CLUSTER: 'c', SHARDIS_SEEDS: 'redis://127.0.0.1:1' });
     expect(await runCli(['init', '--node', 'n1=redis://127.0.0.1:1', '--vnodes', '8', '--algorithm', 'maglev'], bad)).toBe(2);
     expect(bad.err()).toBe('shardis: --vnodes applies to --algorithm ring only\n(nothing was written; add --help for usage)\n');
+  });
+
+  it('warns once about --tls-insecure; reports a bad environment variable instead of exiting silently', async () => {
+    const io = memoryIo({ SHARDIS_CLUSTER: 'c', SHARDIS_SEEDS: 'redis://127.0.0.1:1' });
+    expect(await runCli(['status', '--tls-insecure', '--connect-timeout', '200ms'], io)).toBe(1);
+    expect(io.err().match(/WARN  --tls-insecure: server certificates are not checked/g)).toHaveLength(1);
+    const env = memoryIo({ SHARDIS_CLUSTER: 'c', SHARDIS_SEEDS: 'redis://127.0.0.1:1', SHARDIS_LOG_LEVEL: 'loud' });
+    expect(await runCli(['status'], env)).toBe(2);
+    expect(env.err()).toBe('shardis: SHARDIS_LOG_LEVEL must be one of debug, info, warn, error\n(nothing was written; add --help for usage)\n');
   });
 });
 
@@ -168,6 +165,17 @@ describe('worker settings', () => {
     expect(slow.adjustments[0]).toMatch(/--batch-size lowered from 1000 to 250/);
     // Four sources share the rate: each page must be four times smaller.
     expect(workerSettings({ ...flags, maxKeysPerSecond: 100 }, 4).options).toMatchObject({ batchSize: 62 });
+  });
+});
+
+describe('worker view', () => {
+  it('reports refused states by node and kind, and says once what MIGRATE needs between TLS nodes', () => {
+    const rejected = { type: 'topology-rejected', node: 'n2', error: new TopologyRejectedError('the signature does not match', { kind: 'bad-signature' }) } as const;
+    expect(eventJson(rejected)).toMatchObject({ type: 'topology-rejected', node: 'n2', kind: 'bad-signature', message: 'the signature does not match' });
+    const failed = { type: 'batch-failed', source: 'n1', target: 'n2', error: new Error('IOERR error or timeout reading to target instance') } as const;
+    expect(tlsMigrateHint(failed, true)).toMatch(/^MIGRATE from n1 to n2 failed with IOERR between TLS nodes\. .*`tls-cluster yes`/);
+    expect(tlsMigrateHint(failed, false)).toBeUndefined();
+    expect(tlsMigrateHint({ ...failed, error: new Error('NOAUTH') }, true)).toBeUndefined();
   });
 });
 

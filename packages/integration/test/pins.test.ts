@@ -239,6 +239,8 @@ describe('pins: an explicit key → node map, changed through the migration prot
     expect((unknown as Error).message).toContain('pins["k"]: no node with id "n9"');
     await expect(cut.admin.pin('cart:{user:1}', 'n0')).rejects.toThrow(/pin "\{user:1\}" instead/);
     await expect(cut.admin.unpin('cart:{user:1}')).rejects.toThrow(/unpin that/);
+    // The same hint for a preview, and for the one field of several that is not pinned.
+    await expect(cut.admin.previewPins({ unpin: ['cart:{user:1}'] })).rejects.toThrow(/^unpin\[0\]: "cart:\{user:1\}" is not pinned; its keys follow the hash tag "\{user:1\}": unpin that$/);
     const connections = await cut.connections();
     expect((await cut.admin.access.require()).revision).toBe(initial.revision);
     for (const connection of connections.values()) expect(await controlKeys(connection, `__shardis__:${cut.cluster}:pins*`)).toEqual([]);
@@ -265,6 +267,7 @@ describe('pins: an explicit key → node map, changed through the migration prot
     await expect(cut.admin.preview({ remove: ['n1'] }, ['x'])).rejects.toBeInstanceOf(NodeHasPinsError);
     expect((await cut.admin.access.require()).revision).toBe(stable.revision);
     expect(await cut.admin.pins()).toEqual([{ field: 'b', node: 'n1' }, { field: 'c', node: 'n2' }, { field: '{a}', node: 'n1' }]);
+    await expect(cut.admin.changePins({ unpin: ['b', 'x:{a}'] })).rejects.toThrow(/^unpin\[1\]: "x:\{a\}" is not pinned; its keys follow the hash tag "\{a\}"/);
     // Pinning a field where it already is changes nothing.
     expect((await cut.admin.pin('c', 'n2')).revision).toBe(stable.revision);
 

@@ -10,7 +10,13 @@ function rawCommand(args: CommandArgs): Command {
   return new Command(String(args[0]).toUpperCase(), args.slice(1) as Array<string | Buffer | number>, { replyEncoding: null });
 }
 
-const isReplyError = (error: unknown): boolean => error instanceof (ReplyError as new () => Error);
+export const isReplyError = (error: unknown): boolean => error instanceof (ReplyError as new () => Error);
+
+/**
+ * ioredis's "Reached the max retries per request limit" and "Connection is closed." (no retry
+ * strategy) say that a command gave up, not why.
+ */
+const gaveUp = (error: unknown): boolean => error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.');
 
 /**
  * `redis+sentinel://h1:26379,h2:26379/<masterName>[/<db>]`: a primary found through Sentinel.
@@ -29,18 +35,33 @@ function sentinelOptions(url: string): RedisOptions | undefined {
 class IoredisConnection implements NodeConnection {
   private readonly redis: Redis;
   private readonly listeners = new Set<(event: ConnectionEvent) => void>();
+  /** The last connection error since the last `ready`: why commands that gave up failed (ECONNREFUSED, WRONGPASS…). */
+  private lastError: Error | undefined;
+  /** Closed by us: "Connection is closed." is then the whole truth. */
+  private closing = false;
+  private readonly explain = (error: unknown): never => {
+    throw !this.closing && gaveUp(error) && this.lastError !== undefined ? this.lastError : error;
+  };
 
   constructor(redis: Redis) {
     this.redis = redis;
     const emit = (event: ConnectionEvent) => {
       for (const listener of this.listeners) listener(event);
     };
-    redis.on('ready', () => emit({ type: 'ready' }));
+    redis.on('ready', () => {
+      this.lastError = undefined;
+      emit({ type: 'ready' });
+    });
     redis.on('reconnecting', (delayMs: unknown) => emit(typeof delayMs === 'number' ? { type: 'reconnecting', delayMs } : { type: 'reconnecting' }));
     redis.on('end', () => emit({ type: 'end' }));
     // Always listened to: the engine reports failures per command (node-error); without a listener
     // ioredis would print every failed reconnect to the console.
-    redis.on('error', (error: Error) => emit({ type: 'error', error }));
+    redis.on('error', (error: Error) => emit({ type: 'error', error: (this.lastError = error) }));
+  }
+
+  /** The node's ioredis client: the adapter sends its own Command objects on it (see ShardedRedis). */
+  get native(): Redis {
+    return this.redis;
   }
 
   get ready(): boolean {
@@ -48,7 +69,10 @@ class IoredisConnection implements NodeConnection {
   }
 
   send(args: CommandArgs): Promise<Reply> {
-    return this.redis.sendCommand(rawCommand(args)) as Promise<Reply>;
+    const reply = this.redis.sendCommand(rawCommand(args)) as Promise<Reply>;
+    // Only a command queued while the connection is down can give up for lack of one; a ready
+    // connection (the hot path) pays nothing for the explanation.
+    return this.redis.status === 'ready' ? reply : reply.catch(this.explain);
   }
 
   async batch(commands: readonly CommandArgs[]): Promise<Array<Reply | Error>> {
@@ -57,7 +81,7 @@ class IoredisConnection implements NodeConnection {
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, reply]) => {
       // A timeout or a dropped connection is not an answer: the whole batch failed.
-      if (error !== null && error !== undefined && !isReplyError(error)) throw error;
+      if (error !== null && error !== undefined && !isReplyError(error)) this.explain(error);
       return error ?? (reply as Reply);
     });
   }
@@ -87,6 +111,7 @@ class IoredisConnection implements NodeConnection {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     // Only a live connection has replies due. ioredis never emits `end` for a quit() while
     // reconnecting, so anything else is simply dropped.
     if (this.redis.status !== 'ready') return this.disconnect();
@@ -96,6 +121,7 @@ class IoredisConnection implements NodeConnection {
   }
 
   disconnect(): void {
+    this.closing = true;
     // Between reconnect attempts ioredis's disconnect() strands queued commands forever (ioredis
     // PR #2169); from `wait` it runs its own close path, which ends the connection and fails them.
     if (this.redis.status === 'reconnecting') this.redis.status = 'wait';
@@ -117,7 +143,14 @@ class IoredisConnection implements NodeConnection {
  * - A dead node fails its commands after one failed reconnect (`maxRetriesPerRequest` defaults to 1
  *   here, 0 for the short-lived control connections that read the topology from seeds), within
  *   ~4 s at worst, not after the ~10–40 s of ioredis's default 20: `autoEject` builds on that.
+ *   Such a command fails with the connection's own error (ECONNREFUSED, a TLS or AUTH failure),
+ *   not ioredis's "max retries per request" message, as the node-redis driver does.
  */
+/** The ioredis client behind a connection this driver made, for the adapter's direct path. */
+export function nativeRedis(connection: NodeConnection): Redis | undefined {
+  return connection instanceof IoredisConnection ? connection.native : undefined;
+}
+
 export function ioredisDriver(options: RedisOptions = {}): RedisDriver {
   const { keyPrefix: _keyPrefix, scripts: _scripts, enableAutoPipelining: _auto, ...nodeOptions } = options;
   return {

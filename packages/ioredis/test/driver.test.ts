@@ -95,15 +95,18 @@ describe('batch', () => {
     const error = await connection.batch([['GET', 'a'], ['GET', 'b']]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(driver.isServerError(error)).toBe(false);
+    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
 
 describe('connections', () => {
-  it('control connections fail fast on a dead seed, and close at once', async () => {
+  it('control connections fail fast on a dead seed with the real cause, not "max retries", and close at once', async () => {
     const port = await freePort();
     const started = Date.now();
     const connection = open('control', driver, `redis://127.0.0.1:${port}`);
-    await expect(connection.send(['HGETALL', 'x'])).rejects.toThrow();
+    const error = (await connection.send(['HGETALL', 'x']).then(() => new Error('answered'), (e: unknown) => e)) as Error;
+    expect(error.message).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
     await connection.close();
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -23,7 +23,7 @@ Examples:
     const connection = connectionFor(cli, flags);
     const logger = loggerFor(cli, flags);
     cli.exitCode = await withSession(connection, async (session) => {
-      await session.state();
+      await session.requireSigningKey(await session.state(), 'abort');
       const state = await session.admin.abort();
       logger.info('abort written', stateSummary(state));
       if (flags.wait !== true) {

@@ -72,6 +72,9 @@ async function previewChange(session: Session, state: ClusterState, flags: Chang
   const change = spec.build(state);
   const diff = diffTopology(state.topology, nextTopology(state.topology, change));
   if (diff.unchanged) throw new UsageError('the change leaves the placement as it is; nothing to do');
+  // Checked with the pins before any node is probed or sampled: a removal that pins point at is
+  // refused (NodeHasPinsError names them; exit 2).
+  await session.admin.preview(change, []);
   await session.requireReachable(state, 'a change');
   await spec.check?.(session, state, change);
   const status = await session.admin.status();
@@ -108,6 +111,7 @@ export async function runChange(cli: Cli, flags: ChangeFlags, spec: ChangeSpec):
     if (state.mode !== 'stable') {
       throw new CliError('ERR_MIGRATION_STATE', `a change is already under way (${state.mode}, revision ${state.revision}, epoch ${state.source?.epoch} → ${state.topology.epoch}); let a worker finish it (\`shardis migrate\`) or roll it back (\`shardis abort\`)`);
     }
+    await session.requireSigningKey(state, 'a change');
     const { change, preview } = await previewChange(session, state, flags, spec);
     // JSON: one document at the end, or a line now when worker events will follow (--wait).
     if (!json) printPreview(cli, preview);

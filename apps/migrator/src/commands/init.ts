@@ -3,7 +3,7 @@ import { algorithmNames, builtinHashNames, createTopology, redactTopology, type 
 import { addCommonOptions, connectionFor, withSession, type Cli, type CommonFlags } from '../cli-context.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { nameNodes, parseNodeSpec, type NodeInput } from '../node-spec.ts';
-import { collect, integer } from '../parsers.ts';
+import { collect, integer, quote } from '../parsers.ts';
 import { printNodesTable } from '../status-view.ts';
 
 interface InitFlags extends CommonFlags {
@@ -50,25 +50,31 @@ Examples:
   });
 }
 
-function paramsOf(flags: InitFlags): Record<string, JsonValue> {
-  const params: Record<string, JsonValue> = {};
+/**
+ * The algorithm's parameters. Built as entries, so a name such as `__proto__` becomes a key of
+ * its own that core refuses, never the object's prototype.
+ */
+export function paramsOf(flags: Pick<InitFlags, 'algorithm' | 'param' | 'vnodes' | 'tableSize' | 'removals'>): Record<string, JsonValue> {
+  const entries: Array<[string, JsonValue]> = [];
   for (const { flag, key, algorithm } of ALGORITHM_FLAGS) {
     const value = flags[key];
     if (value === undefined) continue;
     if (flags.algorithm !== algorithm) throw new UsageError(`${flag} applies to --algorithm ${algorithm} only`);
-    params[key] = value;
+    entries.push([key, value]);
   }
   for (const spec of flags.param ?? []) {
     const eq = spec.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param ${JSON.stringify(spec)}: write name=value, the value in JSON`);
+    if (eq <= 0) throw new UsageError(`--param ${quote(spec)}: write name=value, the value in JSON`);
     const text = spec.slice(eq + 1);
+    let value: JsonValue;
     try {
-      params[spec.slice(0, eq)] = JSON.parse(text) as JsonValue;
+      value = JSON.parse(text) as JsonValue;
     } catch {
-      params[spec.slice(0, eq)] = text; // a bare word is a string
+      value = text; // a bare word is a string
     }
+    entries.push([spec.slice(0, eq), value]);
   }
-  return params;
+  return Object.fromEntries(entries);
 }
 
 function buildTopology(cluster: string, flags: InitFlags, nodes: readonly NodeInput[], hashSeed: string | undefined, epoch: number): Topology {
@@ -94,8 +100,11 @@ async function runInit(cli: Cli, flags: InitFlags): Promise<number> {
   cli.secrets.add(hashSeed);
   const nodes = (flags.node ?? []).map(parseNodeSpec);
   if (nodes.length === 0) throw new UsageError('init needs at least one --node id=redis://host:port');
-  const twice = nodes.find((node, i) => nodes.findIndex((other) => other.id === node.id) !== i);
-  if (twice !== undefined) throw new UsageError(`--node ${JSON.stringify(twice.id)} is given twice; node ids must be unique`);
+  const ids = new Set<string>();
+  for (const node of nodes) {
+    if (ids.has(node.id)) throw new UsageError(`--node ${quote(node.id)} is given twice; node ids must be unique`);
+    ids.add(node.id);
+  }
   // Validate everything before touching any server: bad input writes nothing.
   buildTopology(connection.cluster, flags, nodes, hashSeed, 0);
   const out = cli.output;
@@ -107,9 +116,13 @@ async function runInit(cli: Cli, flags: InitFlags): Promise<number> {
       throw new CliError('ERR_NODE_UNREACHABLE', `every node must answer before a cluster is created; nothing written (${detail})`);
     }
     const current = await session.admin.access.read();
+    if (current === undefined && session.refused.size > 0) {
+      throw new CliError('ERR_TOPOLOGY_REJECTED', `the nodes hold states this command does not trust (${[...session.refused.values()].map((refusal) => `${refusal.node}: ${refusal.kind}`).join('; ')}); check --topology-key-file, or see \`shardis status\``);
+    }
     if (current !== undefined && flags.force !== true) {
       throw new CliError('ERR_CLUSTER_EXISTS', `cluster ${JSON.stringify(connection.cluster)} already has a topology (revision ${current.revision}, epoch ${current.topology.epoch}, ${current.mode}); change it with add-node, remove-node or reweight, or pass --force to overwrite it (keys are not moved)`);
     }
+    if (current !== undefined) await session.requireSigningKey(current, 'init --force');
     // A forced overwrite advances the epoch, so no reader mistakes it for an older placement.
     const topology = buildTopology(connection.cluster, flags, nodes, hashSeed, current === undefined ? 0 : current.topology.epoch + 1);
     const existingKeys = probes.reduce((sum, { probe }) => sum + (probe.ok ? probe.keys : 0), 0);
@@ -124,5 +137,5 @@ async function runInit(cli: Cli, flags: InitFlags): Promise<number> {
     printNodesTable(out, redacted.nodes.map((node) => ({ ...node, probe: probes.find((p) => p.node.id === node.id)?.probe })));
     if (existingKeys > 0) out.line(`note: the nodes already hold ${existingKeys} key(s); \`shardis verify\` shows whether each sits where this topology puts it`);
     return 0;
-  }, nodes.map((node) => node.url));
+  }, { extraSeeds: nodes.map((node) => node.url) });
 }
