@@ -5,7 +5,7 @@
 // there, builds, and then runs the task asked for: `demo`, `test` or `bench`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,9 +33,12 @@ function versionOf(command) {
 function ensurePnpm() {
   if (versionOf('pnpm') === pinned) return 'pnpm';
   const local = join(root, '.cache', 'pnpm', 'node_modules', '.bin', 'pnpm');
-  if (existsSync(local) && versionOf(local) === pinned) return local;
-  say(`installing pnpm ${pinned} into .cache/pnpm`);
-  run('npm', ['install', '--no-save', '--no-package-lock', '--prefix', join(root, '.cache', 'pnpm'), `pnpm@${pinned}`, '--silent']);
+  if (!existsSync(local) || versionOf(local) !== pinned) {
+    say(`installing pnpm ${pinned} into .cache/pnpm`);
+    run('npm', ['install', '--no-save', '--no-package-lock', '--prefix', join(root, '.cache', 'pnpm'), `pnpm@${pinned}`, '--silent']);
+  }
+  // turbo and pnpm's own scripts look for pnpm on PATH: put ours first.
+  process.env.PATH = `${dirname(local)}${delimiter}${process.env.PATH ?? ''}`;
   return local;
 }
 
@@ -55,9 +58,9 @@ function ensureRedis() {
 }
 
 const tasks = {
-  demo: ['--filter', '@shardis/demo', 'start', '--'],
+  demo: ['--filter', '@shardis/demo', 'start'],
   test: ['run', 'test:all'],
-  bench: ['--filter', '@shardis/bench', 'start', '--'],
+  bench: ['--filter', '@shardis/bench', 'start'],
 };
 if (!(task in tasks)) {
   say(`unknown task ${JSON.stringify(task)}; use one of: ${Object.keys(tasks).join(', ')}`);
