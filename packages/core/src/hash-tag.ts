@@ -1,3 +1,4 @@
+import { indexOf } from './strings.ts';
 /**
  * Redis Cluster's hash-tag rule, byte for byte (`keyHashSlot` in redis/src/cluster.c): the tag is
  * what lies between the first `{` and the first `}` after it, and only when that is non-empty;
@@ -20,9 +21,9 @@ export interface TagRange {
  * are exactly the UTF-8 bytes of the substring.
  */
 export function stringTag(key: string, range: TagRange): void {
-  const open = key.indexOf('{');
+  const open = indexOf(key, '{', 0);
   if (open !== -1) {
-    const close = key.indexOf('}', open + 1);
+    const close = indexOf(key, '}', open + 1);
     if (close > open + 1) {
       range.start = open + 1;
       range.end = close;

@@ -1,3 +1,4 @@
+import { charCodeAt } from './strings.ts';
 /**
  * A key as Redis stores it. Strings are hashed as their UTF-8 bytes (what ioredis and node-redis
  * put on the wire, lone surrogates becoming U+FFFD), so a string key and its `Uint8Array` encoding
@@ -27,7 +28,7 @@ export function encodeUtf8(text: string, start: number, end: number): number {
   if (length * 3 > scratch.length) scratch = new Uint8Array(Math.max(length * 3, scratch.length * 2));
   const buffer = scratch;
   for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(start + i);
+    const code = charCodeAt(text, start + i);
     if (code >= 0x80) return encodeUtf8Slow(text, start, end);
     buffer[i] = code;
   }

@@ -1,5 +1,6 @@
 import type { Hasher } from './hasher.ts';
 import { read32 } from './u64.ts';
+import { charCodeAt } from '../strings.ts';
 
 /**
  * MD5 (RFC 1321), for ketama compatibility: libketama and `hashring` place points and keys with
@@ -164,15 +165,15 @@ export function md5FirstWordAscii(text: string, start: number, end: number): num
   for (let w = 0; w < 16; w++) x[w] = 0;
   let j = 0;
   for (const words = length & ~3; j < words; j += 4) {
-    const a = text.charCodeAt(start + j);
-    const b = text.charCodeAt(start + j + 1);
-    const c = text.charCodeAt(start + j + 2);
-    const d = text.charCodeAt(start + j + 3);
+    const a = charCodeAt(text, start + j);
+    const b = charCodeAt(text, start + j + 1);
+    const c = charCodeAt(text, start + j + 2);
+    const d = charCodeAt(text, start + j + 3);
     codes |= a | b | c | d;
     x[j >> 2] = a | (b << 8) | (c << 16) | (d << 24);
   }
   for (; j < length; j++) {
-    const code = text.charCodeAt(start + j);
+    const code = charCodeAt(text, start + j);
     codes |= code;
     x[j >> 2] = x[j >> 2]! | (code << ((j & 3) << 3));
   }

@@ -1,6 +1,7 @@
 import type { Hasher } from './hasher.ts';
 import { murmur3x86_32 } from './murmur3.ts';
 import { read32 } from './u64.ts';
+import { charCodeAt } from '../strings.ts';
 
 /**
  * MurmurHash3_x86_128 (Austin Appleby, src/MurmurHash3.cpp in aappleby/smhasher). Four 32-bit
@@ -184,10 +185,10 @@ let codes = 0;
 
 /** Four characters as a little-endian word (meaningful only while they are all ASCII). */
 function word(text: string, i: number): number {
-  const a = text.charCodeAt(i);
-  const b = text.charCodeAt(i + 1);
-  const c = text.charCodeAt(i + 2);
-  const d = text.charCodeAt(i + 3);
+  const a = charCodeAt(text, i);
+  const b = charCodeAt(text, i + 1);
+  const c = charCodeAt(text, i + 2);
+  const d = charCodeAt(text, i + 3);
   codes |= a | b | c | d;
   return a | (b << 8) | (c << 16) | (d << 24);
 }
@@ -195,7 +196,7 @@ function word(text: string, i: number): number {
 function tailText(text: string, start: number, count: number): number {
   let k = 0;
   for (let j = count - 1; j >= 0; j--) {
-    const code = text.charCodeAt(start + j);
+    const code = charCodeAt(text, start + j);
     codes |= code;
     k = (k << 8) | code;
   }

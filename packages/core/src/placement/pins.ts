@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { bytesTag, stringTag, type TagRange } from '../hash-tag.ts';
 import { encodeUtf8, keyToBytes, scratchBuffer, type Key } from '../key.ts';
 import { MAX_NODE_ID_LENGTH } from './nodes.ts';
+import { charCodeAt } from '../strings.ts';
 
 /**
  * Pins: an explicit key → node map consulted before the algorithm, so an operator can put one hot
@@ -58,7 +59,7 @@ function binaryString(bytes: Uint8Array, start: number, end: number): string {
 
 function binaryBytes(binary: string): Uint8Array {
   const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  for (let i = 0; i < binary.length; i++) bytes[i] = charCodeAt(binary, i);
   return bytes;
 }
 
@@ -303,7 +304,7 @@ export class Pins {
     if (end - start > MAX_PIN_FIELD_BYTES) return undefined;
     let h = FNV_OFFSET;
     for (let i = start; i < end; i++) {
-      const code = key.charCodeAt(i);
+      const code = charCodeAt(key, i);
       // Beyond ASCII the UTF-8 bytes differ from the code units: hash the real bytes instead.
       if (code >= 0x80) return this.lookupRange(scratchBuffer(), 0, encodeUtf8(key, start, end), false);
       h = Math.imul(h ^ code, FNV_PRIME);

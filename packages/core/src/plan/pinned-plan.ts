@@ -4,6 +4,7 @@ import { compareBinary, pinFieldValue, Pins } from '../placement/pins.ts';
 import type { JsonValue, Placement } from '../placement/placement.ts';
 import { canonicalJson } from '../topology/json-value.ts';
 import type { Move, MovePlan } from './move-plan.ts';
+import { charCodeAt } from '../strings.ts';
 
 /** A pinned field whose owner changes: every key of it moves from `from` to `to`. */
 export interface PinMove {
@@ -105,7 +106,7 @@ export class PinnedPlan implements PinnedMovePlan {
     for (const [field, node] of this.b.pins.binaryEntries()) if (this.a.pins.getBinary(field) !== node) fields.add(field);
     const changed: PinMove[] = [];
     for (const field of [...fields].sort(compareBinary)) {
-      const bytes = Uint8Array.from(field, (c) => c.charCodeAt(0));
+      const bytes = Uint8Array.from(field, (c) => charCodeAt(c, 0));
       const move = this.moveOf(bytes);
       if (move !== undefined) changed.push({ field: pinFieldValue(field), from: move.from, to: move.to });
     }
