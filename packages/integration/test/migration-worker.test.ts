@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { topologyPlacement } from '@shardis/core';
 import type { NodeConnection, WorkerEvent } from '@shardis/engine';
@@ -82,5 +83,46 @@ describe('migration worker', () => {
     const least = ((moved - batchSize * sources) / rate) * 1000;
     expect(elapsed).toBeGreaterThanOrEqual(least);
     expect(elapsed).toBeLessThan(least + 3000);
+  });
+  it('a target stalled (SIGSTOP) while a batch is in flight: every moved key keeps its absolute expiry', async () => {
+    cut = await startCluster(3, 2);
+    const state = await cut.admin.access.require();
+    const placement = topologyPlacement(state.topology);
+    const connections = await cut.connections();
+    const expiresAt = new Map<string, number>();
+    const lifetime = 600_000;
+    for (const [id, connection] of connections) {
+      const mine = Array.from({ length: 3000 }, (_, i) => `t:${i}`).filter((key) => placement.locate(key) === id);
+      const at = Date.now() + lifetime;
+      await connection.batch(mine.map((key) => ['SET', key, 'v', 'PXAT', at]));
+      for (const key of mine) expiresAt.set(key, at);
+    }
+    await cut.admin.change({ add: [{ id: 'n2', url: cut.nodeUrl(2) }] });
+    const events: WorkerEvent[] = [];
+    // Slow enough that the pause lands while batches are still going to the new node.
+    const mover = worker(cut, undefined, { batchSize: 50, scanCount: 50, maxKeysPerSecond: 1500, onEvent: (event) => events.push(event) });
+    try {
+      const done = mover.runUntilStable();
+      while (!events.some((event) => event.type === 'progress' && event.progress.moved > 0)) await sleep(5);
+      cut.servers[2]!.pause();
+      await sleep(1500);
+      cut.servers[2]!.resume();
+      await done;
+    } finally {
+      await mover.close();
+    }
+    const target = (await cut.connections()).get('n2')!;
+    const keys = [...expiresAt.keys()];
+    const replies = await target.batch(keys.map((key) => ['PEXPIRETIME', key]));
+    const drifted: string[] = [];
+    let checked = 0;
+    keys.forEach((key, i) => {
+      const at = Number(replies[i]);
+      if (at === -2) return; // not on the new node
+      checked++;
+      if (Math.abs(at - expiresAt.get(key)!) > 5) drifted.push(`${key}: ${at - expiresAt.get(key)!} ms`);
+    });
+    expect(checked).toBeGreaterThan(500);
+    expect(drifted).toEqual([]);
   });
 });

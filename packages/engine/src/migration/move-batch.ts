@@ -21,14 +21,14 @@ import type { ControlKeys } from '../topology/control-keys.ts';
  * KEYS = candidate keys. ARGV = uncertain set, flag key, migration id, host, port, db, timeout ms,
  * replace ('1'/'0'), big-key bytes (0 = no limit), checkpoint key ('' = none), cursor ('' = keep),
  * scanned count, then optional auth words (`AUTH pass` or `AUTH2 user pass`).
- * Returns {moved, bytes, big key, big size, …} or MIGRATE's error.
+ * Returns {moved, bytes, {key, absolute expiry ms, …}, big key, big size, …} or MIGRATE's error.
  */
 export const MOVE_SCRIPT = `
 if redis.call('GET', ARGV[2]) ~= ARGV[3] then
   return redis.error_reply('SHARDISSTALE this node is not moving keys for migration ' .. ARGV[3])
 end
 local limit = tonumber(ARGV[9])
-local keys, result, bytes = {}, {0, 0}, 0
+local keys, result, bytes, expiries = {}, {0, 0, {}}, 0, {}
 for i = 1, #KEYS do
   local size = redis.call('MEMORY', 'USAGE', KEYS[i])
   if size then
@@ -42,6 +42,17 @@ for i = 1, #KEYS do
   end
 end
 if #keys > 0 then
+  -- MIGRATE sends TTLs relative, so a target that stalls stretches them: note the absolute expiry
+  -- here (TIME + PTTL works on every version, unlike PEXPIRETIME) so the worker can put it back.
+  local now = redis.call('TIME')
+  local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  for i = 1, #keys do
+    local ttl = redis.call('PTTL', keys[i])
+    if ttl > 0 then
+      expiries[#expiries + 1] = keys[i]
+      expiries[#expiries + 1] = nowMs + ttl
+    end
+  end
   local args = {'MIGRATE', ARGV[4], ARGV[5], '', ARGV[6], ARGV[7]}
   if ARGV[8] == '1' then args[#args + 1] = 'REPLACE' end
   for i = 13, #ARGV do args[#args + 1] = ARGV[i] end
@@ -62,11 +73,12 @@ if #keys > 0 then
 end
 result[1] = #keys
 result[2] = bytes
+result[3] = expiries
 if ARGV[10] ~= '' then
   redis.call('HINCRBY', ARGV[10], 'moved', #keys)
   redis.call('HINCRBY', ARGV[10], 'bytes', bytes)
   -- A big key left behind must move before the cursor may pass it.
-  if ARGV[11] ~= '' and #result == 2 then
+  if ARGV[11] ~= '' and #result == 3 then
     redis.call('HINCRBY', ARGV[10], 'scanned', tonumber(ARGV[12]))
     redis.call('HSET', ARGV[10], 'cursor', ARGV[11])
   end
@@ -130,18 +142,64 @@ export async function sendMoveBatch(source: NodeConnection, batch: MoveBatch): P
   }
 }
 
-/** What a move script reports: keys and bytes moved, and keys left out for being big. */
+/** What a move script reports: keys and bytes moved, the moved keys' expiries, keys left out for being big. */
 export interface MoveResult {
   readonly moved: number;
   readonly bytes: number;
+  /** Moved keys that had a TTL, with their absolute expiry (unix ms, by the source's clock). */
+  readonly expiries: ReadonlyArray<{ readonly key: Buffer; readonly at: number }>;
   readonly big: ReadonlyArray<{ readonly key: Buffer; readonly bytes: number }>;
 }
 
 export function parseMoveResult(reply: unknown): MoveResult {
-  if (!Array.isArray(reply)) return { moved: 0, bytes: 0, big: [] };
+  if (!Array.isArray(reply)) return { moved: 0, bytes: 0, expiries: [], big: [] };
+  const expiries: Array<{ key: Buffer; at: number }> = [];
+  const pairs: unknown = reply[2];
+  if (Array.isArray(pairs)) for (let i = 0; i + 1 < pairs.length; i += 2) expiries.push({ key: pairs[i] as Buffer, at: Number(pairs[i + 1]) });
   const big: Array<{ key: Buffer; bytes: number }> = [];
-  for (let i = 2; i + 1 < reply.length; i += 2) big.push({ key: reply[i] as Buffer, bytes: Number(reply[i + 1]) });
-  return { moved: Number(reply[0] ?? 0), bytes: Number(reply[1] ?? 0), big };
+  for (let i = 3; i + 1 < reply.length; i += 2) big.push({ key: reply[i] as Buffer, bytes: Number(reply[i + 1]) });
+  return { moved: Number(reply[0] ?? 0), bytes: Number(reply[1] ?? 0), expiries, big };
+}
+
+/**
+ * Puts moved keys' expiries back where MIGRATE stretched them. MIGRATE sends each TTL relative
+ * and the target counts it from when it applies the batch, so a batch that spent `elapsedMs` in
+ * flight can leave keys living up to that much longer (Redis Cluster's resharding has the same
+ * drift). A key is only touched when its expiry on the target lies in (at, at + elapsedMs]: one a
+ * client has since rewritten, persisted, deleted or re-expired elsewhere is left as the client left it.
+ *
+ * KEYS = keys; ARGV = window ms, then one absolute expiry (unix ms) per key. Returns keys fixed.
+ */
+export const RESTORE_EXPIRY_SCRIPT = `
+local window = tonumber(ARGV[1])
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local fixed = 0
+for i = 1, #KEYS do
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl > 0 then
+    local want = tonumber(ARGV[i + 1])
+    local at = nowMs + ttl
+    if at > want + 1 and at <= want + window then
+      redis.call('PEXPIREAT', KEYS[i], ARGV[i + 1])
+      fixed = fixed + 1
+    end
+  end
+end
+return fixed
+`;
+
+/** Batches faster than this keep MIGRATE's TTLs: the drift is below what a TTL can be trusted to anyway. */
+export const EXPIRY_DRIFT_TOLERANCE_MS = 50;
+
+/** Restores the expiries of a batch that took `elapsedMs`, on the target it went to. Returns keys fixed. */
+export async function restoreExpiries(target: NodeConnection, result: MoveResult, elapsedMs: number): Promise<number> {
+  if (result.expiries.length === 0 || elapsedMs < EXPIRY_DRIFT_TOLERANCE_MS) return 0;
+  const args: RedisArg[] = ['EVAL', RESTORE_EXPIRY_SCRIPT, result.expiries.length];
+  for (const { key } of result.expiries) args.push(key);
+  args.push(Math.ceil(elapsedMs) + 5);
+  for (const { at } of result.expiries) args.push(at);
+  return Number(await target.send(args));
 }
 
 /**

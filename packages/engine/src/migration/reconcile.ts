@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeConnection } from '../port.ts';
 import { errorCode, replyText } from '../reply.ts';
 import { parseMoveResult, sendMoveBatch } from './move-batch.ts';
-import { progressKey, targetOf, type SourceJob } from './source-mover.ts';
+import { progressKey, restoreExpiriesOn, targetOf, type SourceJob } from './source-mover.ts';
 
 /** Commands a MIGRATE connection can have last run on its target (or NULL: nothing yet). */
 const MIGRATE_COMMANDS: ReadonlySet<string> = new Set(['restore', 'restore-asking', 'NULL', 'select', 'auth']);
@@ -83,6 +83,7 @@ async function settle(job: SourceJob, source: NodeConnection, to: string, keys: 
     await source.send(['SREM', job.keys.uncertain, ...absent]);
   }
   if (present.length === 0) return 0;
+  const started = performance.now();
   const result = await sendMoveBatch(source, {
     keys: present,
     control: job.keys,
@@ -94,5 +95,7 @@ async function settle(job: SourceJob, source: NodeConnection, to: string, keys: 
     bigKeyBytes: 0,
     checkpoint: { key: progressKey(job.keys, job.migrationId) },
   });
-  return parseMoveResult(result).moved;
+  const moved = parseMoveResult(result);
+  await restoreExpiriesOn(job, to, moved, performance.now() - started);
+  return moved.moved;
 }

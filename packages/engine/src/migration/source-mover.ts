@@ -3,7 +3,7 @@ import type { NodeConnection, Reply } from '../port.ts';
 import { errorCode, replyInteger, replyText } from '../reply.ts';
 import { isControlKey, type ControlKeys } from '../topology/control-keys.ts';
 import type { KeyRate } from './key-rate.ts';
-import { parseMoveResult, sendMoveBatch, resolveMigrateTarget, type MigrateAuth, type MigrateTarget, type MoveResult } from './move-batch.ts';
+import { parseMoveResult, restoreExpiries, sendMoveBatch, resolveMigrateTarget, type MigrateAuth, type MigrateTarget, type MoveResult } from './move-batch.ts';
 import { reconcileUncertain } from './reconcile.ts';
 
 export interface MoverOptions {
@@ -144,13 +144,17 @@ async function moveBatch(job: SourceJob, source: NodeConnection, target: string,
   const to = await targetOf(job, target);
   await job.rate?.take(keys.length);
   try {
+    let started = performance.now();
     const result = parseMoveResult(await sendMoveBatch(source, { keys, control: job.keys, migrationId: job.migrationId, target: to, timeoutMs: job.options.timeoutMs, replace: false, auth: job.options.auth, bigKeyBytes: job.options.bigKeyBytes, checkpoint }));
+    await restoreExpiriesOn(job, target, result, performance.now() - started);
     for (const big of result.big) {
       job.onEvent({ type: 'big-key', source: job.source, key: big.key, bytes: big.bytes });
       await job.rate?.take(1);
       const single = { keys: [big.key], control: job.keys, migrationId: job.migrationId, target: to, timeoutMs: job.options.bigKeyTimeoutMs, replace: false, auth: job.options.auth, bigKeyBytes: 0, checkpoint: { key: checkpoint.key } };
       try {
-        await sendMoveBatch(source, single);
+        started = performance.now();
+        const moved = parseMoveResult(await sendMoveBatch(source, single));
+        await restoreExpiriesOn(job, target, moved, performance.now() - started);
       } catch (error) {
         await failed(job, target, error);
       }
@@ -159,6 +163,17 @@ async function moveBatch(job: SourceJob, source: NodeConnection, target: string,
   } catch (error) {
     await failed(job, target, error);
     return undefined;
+  }
+}
+
+/** The keys are already on the target: an expiry that cannot be restored is reported, never fatal. */
+export async function restoreExpiriesOn(job: Pick<SourceJob, 'connections' | 'source' | 'onEvent'>, target: string, result: MoveResult, elapsedMs: number): Promise<void> {
+  const connection = job.connections.get(target);
+  if (connection === undefined) return;
+  try {
+    await restoreExpiries(connection, result, elapsedMs);
+  } catch (error) {
+    job.onEvent({ type: 'batch-failed', source: job.source, target, error: new Error(`keys moved, but their expiries were not restored: ${error instanceof Error ? error.message : String(error)}`) });
   }
 }
 
