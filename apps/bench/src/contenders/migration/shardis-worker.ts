@@ -8,43 +8,48 @@ import type { MigrationContender } from './contract.ts';
 /**
  * Two shardis nodes (jump placement) hold the keys; a third joins and one MigrationWorker moves
  * the third of the keys the new topology gives it, while clients keep reading and writing.
+ * `maxKeysPerSecond` runs the worker throttled: what clients keep when the move is paced.
  */
-export const shardisWorkerContender: MigrationContender = {
-  name: 'shardis MigrationWorker',
-  description: 'two nodes → three (jump): one MigrationWorker, SCAN + MIGRATE … KEYS in batches of 1,000 (default), clients rerouted without errors',
-  async prepare(sizes) {
-    if (Math.abs(sizes.share - 1 / 3) > 1e-9) throw new Error('the shardis set-up moves a third of the keys (2 → 3 nodes)');
-    const servers = await startShardisServers(3, { initial: 2 });
-    const redis = new ShardedRedis({ cluster: servers.cluster, seeds: [...servers.seeds], enableAutoPipelining: true });
-    const client = { get: (key: string) => redis.get(key), set: (key: string, value: string) => redis.set(key, value), close: async () => void (await redis.quit()) };
-    try {
-      await redis.connect();
-      await fillKeys(client, sizes.keys, 'v'.repeat(sizes.valueBytes));
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      await servers.stop();
-      throw error;
-    }
-    return {
-      client,
-      async migrate() {
-        const worker = new MigrationWorker({ driver: ioredisDriver(), cluster: servers.cluster, seeds: [...servers.seeds] });
-        try {
-          await servers.admin.change({ add: [{ id: 'n2', url: servers.servers[2]!.url }] });
-          await worker.runUntilStable();
-        } finally {
-          await worker.close();
-        }
-        // Every bench key on the new node came from the other two: count them there, not in events.
-        return { moved: await countKeys(servers.servers[2]!.url) };
-      },
-      async stop() {
+export function shardisWorkerContender(maxKeysPerSecond?: number): MigrationContender {
+  return {
+    name: maxKeysPerSecond === undefined ? 'shardis MigrationWorker' : `shardis MigrationWorker (maxKeysPerSecond ${maxKeysPerSecond.toLocaleString('en-US')})`,
+    description: maxKeysPerSecond === undefined
+      ? 'two nodes → three (jump): one MigrationWorker, SCAN + MIGRATE … KEYS in batches of 1,000 (default), clients rerouted without errors'
+      : `the same, throttled with \`maxKeysPerSecond: ${maxKeysPerSecond}\` (about 2× redis-cli's rate under load)`,
+    async prepare(sizes) {
+      if (Math.abs(sizes.share - 1 / 3) > 1e-9) throw new Error('the shardis set-up moves a third of the keys (2 → 3 nodes)');
+      const servers = await startShardisServers(3, { initial: 2 });
+      const redis = new ShardedRedis({ cluster: servers.cluster, seeds: [...servers.seeds], enableAutoPipelining: true });
+      const client = { get: (key: string) => redis.get(key), set: (key: string, value: string) => redis.set(key, value), close: async () => void (await redis.quit()) };
+      try {
+        await redis.connect();
+        await fillKeys(client, sizes.keys, 'v'.repeat(sizes.valueBytes));
+      } catch (error) {
         await client.close().catch(() => undefined);
         await servers.stop();
-      },
-    };
-  },
-};
+        throw error;
+      }
+      return {
+        client,
+        async migrate() {
+          const worker = new MigrationWorker({ driver: ioredisDriver(), cluster: servers.cluster, seeds: [...servers.seeds], ...(maxKeysPerSecond === undefined ? {} : { maxKeysPerSecond }) });
+          try {
+            await servers.admin.change({ add: [{ id: 'n2', url: servers.servers[2]!.url }] });
+            await worker.runUntilStable();
+          } finally {
+            await worker.close();
+          }
+          // Every bench key on the new node came from the other two: count them there, not in events.
+          return { moved: await countKeys(servers.servers[2]!.url) };
+        },
+        async stop() {
+          await client.close().catch(() => undefined);
+          await servers.stop();
+        },
+      };
+    },
+  };
+}
 
 async function countKeys(url: string): Promise<number> {
   const redis = new Redis(url);
