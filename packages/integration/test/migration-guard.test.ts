@@ -65,6 +65,24 @@ describe('the migration guard, step by step', () => {
     expect(await exists('n0', moving[0]!)).toBe(false);
   });
 
+  it('once the source has answered "moved" for a key, the client sends it straight to the target', async () => {
+    const guardCalls = async () => {
+      const stats = String(await nodes.get('n0')!.send(['INFO', 'commandstats']));
+      return Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0) + Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    };
+    const before = await guardCalls();
+    for (let i = 0; i < 5; i++) await client.incr(moving[0]!);
+    expect(Number(await nodes.get('n2')!.send(['GET', moving[0]!]))).toBe(8);
+    // The previous step's answer was recorded: not one of these five went through the source.
+    expect(await guardCalls()).toBe(before);
+    // A key still on the source keeps going through the guard there.
+    await nodes.get('n0')!.send(['SET', moving[3]!, '1']);
+    await client.incr(moving[3]!);
+    expect(await guardCalls()).toBe(before + 1);
+    expect(Number(await nodes.get('n0')!.send(['GET', moving[3]!]))).toBe(2);
+    await nodes.get('n0')!.send(['DEL', moving[3]!]);
+  });
+
   it('a new key in a moving range is created on the target, never on the source', async () => {
     await client.set(moving[1]!, 'fresh');
     expect(await exists('n2', moving[1]!)).toBe(true);

@@ -211,6 +211,9 @@ describe('signed topologies: forged, replayed and foreign states move nothing', 
   it('key rotation: signed with the new key, taken by the client that holds it, refused by the one that does not', async () => {
     const rotated = new ClusterAdmin({ driver, cluster: CLUSTER, seeds: inForce().topology.nodes.map((node) => node.url), topologyKey: [NEXT_KEY, KEY] });
     try {
+      // The previous test ends with a re-sign: start once both clients have taken it.
+      const stored = await admin.access.require();
+      await waitFor(() => io.engine.state?.revision === stored.revision && nr.engine.state?.revision === stored.revision, { timeoutMs: 3_000, what: `both clients on revision ${stored.revision}` });
       const before = inForce();
       const since = rejections.length;
       const next = await rotated.resign();

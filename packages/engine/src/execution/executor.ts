@@ -66,8 +66,8 @@ export class Executor {
   }
 
   /**
-   * The one node a command goes to on the hot path — keys that all live on one node, no migration
-   * under way — or undefined when it needs the planner. Throws what the command would fail with
+   * The one node a command goes to on the hot path — keys that all live on one node, none of them
+   * possibly still on a source — or undefined when it needs the planner. Throws what the command would fail with
    * before anything is sent (closed client, lapsed lease, CROSSSLOT).
    */
   route(args: CommandArgs): string | undefined {
@@ -75,9 +75,13 @@ export class Executor {
     context.checkUsable();
     const table = context.table();
     const info = context.catalog.info(args);
-    if (info === undefined || table.moving || info.keyless.kind !== 'any') return undefined;
+    if (info === undefined || info.keyless.kind !== 'any') return undefined;
     const positions = context.catalog.keyPositions(info, args);
     if (!Array.isArray(positions) || positions.length === 0 || (positions.length > 1 && info.splittable)) return undefined;
+    // During a move most keys stay where they are, and a moved key whose guard has said so once
+    // is known to be on its target: only keys that may still be on their source need the guard
+    // (and the planner). Keys on two nodes are left to the planner, which knows every rule.
+    if (table.moving) return settledOwner(table, args, positions);
     const owner = table.owner(keyOf(args[positions[0]!]));
     for (let i = 1; i < positions.length; i++) {
       if (table.owner(keyOf(args[positions[i]!])) !== owner) throw crossSlot(table, args, positions);
@@ -98,7 +102,7 @@ export class Executor {
       const flat = slots.flat();
       for (const slot of flat) if (slot.part.kind === 'frozen') slot.retry = true;
       await this.resendScripts(flat);
-      await this.followAsks(flat);
+      await this.followAsks(table, flat);
     } finally {
       table.end();
     }
@@ -171,7 +175,7 @@ export class Executor {
   }
 
   /** Guarded parts whose keys are gone from the source go on to the target, in their original order. */
-  private async followAsks(slots: readonly Slot[]): Promise<void> {
+  private async followAsks(table: RoutingTable, slots: readonly Slot[]): Promise<void> {
     const asked: Slot[] = [];
     for (const slot of slots) {
       if (slot.part.kind === 'plain' || slot.part.kind === 'frozen') continue;
@@ -182,6 +186,15 @@ export class Executor {
       } else if (slot.part.kind === 'waitForMove') {
         // The keys are still on the source (or the move has not begun): wait for the worker.
         slot.retry = true;
+      }
+    }
+    if (asked.length > 0) {
+      // Recorded on the table the parts were planned by: a newer one (an abort's) knows nothing of it.
+      for (const slot of asked) {
+        // The guard's KEYS: EVALSHA sha numkeys key…
+        const args = slot.part.args;
+        const count = Number(args[2]);
+        for (let i = 3; i < 3 + count; i++) table.markArrived(keyOf(args[i]));
       }
     }
     if (asked.length > 0) await this.sendRound(asked, (slot) => slot.part.original, (slot) => slot.part.target);
@@ -215,7 +228,7 @@ export class Executor {
       await this.sendRound(slots.filter((slot) => slot.part.kind !== 'frozen'), (slot) => slot.part.args);
       for (const slot of slots) if (slot.part.kind === 'frozen') slot.retry = true;
       await this.resendScripts(slots);
-      await this.followAsks(slots);
+      await this.followAsks(table, slots);
     } finally {
       table.end();
     }
@@ -291,4 +304,15 @@ function backoff(attempt: number): number {
 
 export function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The node every key of a command is settled on during a move, or undefined if one may still be on its source or they differ. */
+function settledOwner(table: RoutingTable, args: CommandArgs, positions: readonly number[]): string | undefined {
+  let owner: string | undefined;
+  for (let i = 0; i < positions.length; i++) {
+    const to = table.settledOwner(keyOf(args[positions[i]!]));
+    if (to === undefined || (owner !== undefined && to !== owner)) return undefined;
+    owner = to;
+  }
+  return owner;
 }

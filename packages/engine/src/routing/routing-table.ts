@@ -31,6 +31,8 @@ export class RoutingTable {
   /** Commands dispatched under this table that have not finished. */
   inflight = 0;
   private drainWaiters: Array<() => void> = [];
+  /** Moving keys the guard has answered "moved" for: see `markArrived`. */
+  private readonly arrived = new Set<string>();
 
   /**
    * `pins` are the loaded pin sets the state's topologies name (see `PinStore.forState`); a state
@@ -63,6 +65,28 @@ export class RoutingTable {
     return { to, from };
   }
 
+  /**
+   * The node a key lives on now, without asking its source: its owner when it is not moving, or
+   * its target once `markArrived` has recorded it; undefined while it may still be on the source.
+   */
+  settledOwner(key: string | Buffer): string | undefined {
+    const to = this.target.locate(key);
+    if (this.source === undefined) return to;
+    if (this.source.locate(key) === to) return to;
+    return this.arrived.size > 0 && this.arrived.has(arrivalId(key)) ? to : undefined;
+  }
+
+  /**
+   * Records that the source's guard answered "moved" for a key. That answer is final for the life
+   * of this table: the guard gives it only once the key is gone from the source and not in doubt,
+   * and from then on every writer is sent to the target and the worker only moves keys away from
+   * the source. An abort swaps the table (FROZEN) before anything moves back, so the record never
+   * outlives the migration it is about. Bounded: past the cap, keys simply keep asking.
+   */
+  markArrived(key: string | Buffer): void {
+    if (this.source !== undefined && this.arrived.size < MAX_ARRIVED) this.arrived.add(arrivalId(key));
+  }
+
   begin(): void {
     this.inflight++;
   }
@@ -80,4 +104,11 @@ export class RoutingTable {
     if (this.inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
+}
+
+const MAX_ARRIVED = 1_000_000;
+
+/** One id per key in the form the caller gave it: a string and a Buffer never share an id. */
+function arrivalId(key: string | Buffer): string {
+  return typeof key === 'string' ? `s${key}` : `b${key.toString('latin1')}`;
 }
