@@ -15,7 +15,7 @@ export function shardisWorkerContender(maxKeysPerSecond?: number): MigrationCont
     name: maxKeysPerSecond === undefined ? 'shardis MigrationWorker' : `shardis MigrationWorker (maxKeysPerSecond ${maxKeysPerSecond.toLocaleString('en-US')})`,
     description: maxKeysPerSecond === undefined
       ? 'two nodes → three (jump): one MigrationWorker, SCAN + MIGRATE … KEYS in batches of 1,000 (default), clients rerouted without errors'
-      : `the same, throttled with \`maxKeysPerSecond: ${maxKeysPerSecond}\` (about 2× redis-cli's rate under load)`,
+      : `the same, throttled with \`maxKeysPerSecond: ${maxKeysPerSecond}\``,
     async prepare(sizes) {
       if (Math.abs(sizes.share - 1 / 3) > 1e-9) throw new Error('the shardis set-up moves a third of the keys (2 → 3 nodes)');
       const servers = await startShardisServers(3, { initial: 2 });
