@@ -1,20 +1,15 @@
 import type { Command } from 'commander';
 import type { Pin } from '@shardis/core';
 import type { ClusterAdmin, ClusterState, PinChange } from '@shardis/engine';
-import { addCommonOptions, connectionFor, loggerFor, withSession, type Cli, type CommonFlags } from './cli-context.ts';
-import { finishWithWorker } from './commands/change.ts';
-import { confirm } from './confirm.ts';
-import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './errors.ts';
+import { addCommonOptions, connectionFor, loggerFor, withSession, type Cli } from './cli-context.ts';
+import { confirmAndWrite, type ChangeFlagsBase } from './commands/change.ts';
+import { CliError, EXIT_OK, UsageError } from './errors.ts';
 import { printableKey, printableText } from './io.ts';
 import { quote } from './parsers.ts';
-import { addWorkerOptions, type WorkerFlags } from './worker-options.ts';
-import { stateSummary } from './worker-view.ts';
+import { addWorkerOptions } from './worker-options.ts';
 
 /** Flags of `pin` and `unpin`. */
-export interface PinFlags extends CommonFlags, WorkerFlags {
-  readonly yes?: boolean;
-  readonly dryRun?: boolean;
-  readonly wait?: boolean;
+export interface PinFlags extends ChangeFlagsBase {
   readonly hex?: boolean;
 }
 
@@ -94,32 +89,15 @@ export async function runPinChange(cli: Cli, flags: PinFlags, spec: PinChangeSpe
     await session.requireReachable(state, 'a pin change');
     if (!json) printPinPreview(cli, state, spec.what, preview.moves, doc.pins);
     else if (flags.wait === true && flags.dryRun !== true) out.jsonLine({ type: 'preview', time: new Date().toISOString(), ...doc });
-    if (flags.dryRun === true) {
-      if (json) out.json({ ...doc, written: false });
-      else out.line('dry run: nothing written');
-      return EXIT_OK;
-    }
-    if (!(await confirm(out, `Write revision ${state.revision + 1} (MIGRATING, epoch ${epoch.from} → ${epoch.to})?`, flags.yes === true))) {
-      out.err('cancelled; nothing written\n');
-      return EXIT_FAILURE;
-    }
-    const now = await session.state();
-    if (now.revision !== state.revision) throw new CliError('ERR_TOPOLOGY_CONFLICT', `the cluster changed while the preview was shown (revision ${state.revision} → ${now.revision}); nothing written, run the command again`);
-    const written = await spec.write(session.admin);
-    if (written.revision === state.revision) {
-      if (json) out.json({ ...doc, written: false, unchanged: true });
-      else out.line(`already pinned there: revision ${state.revision} stays; nothing written`);
-      return EXIT_OK;
-    }
-    logger.info('pin change written', stateSummary(written));
-    if (flags.wait !== true) {
-      if (json) out.json({ ...doc, written: true, state: stateSummary(written) });
-      else out.line(`written: revision ${written.revision} MIGRATING (epoch ${epoch.from} → ${epoch.to}); keys move when a worker runs: \`shardis migrate\` (or run the command with --wait)`);
-      return EXIT_OK;
-    }
-    if (json) out.jsonLine({ type: 'written', time: new Date().toISOString(), state: stateSummary(written) });
-    else out.line(`written: revision ${written.revision} MIGRATING; moving keys…`);
-    return finishWithWorker(cli, session, flags, logger);
+    return confirmAndWrite(cli, session, flags, logger, {
+      state,
+      epoch,
+      doc,
+      write: () => spec.write(session.admin),
+      logMessage: 'pin change written',
+      rerun: 'run the command with --wait',
+      unchangedLine: `already pinned there: revision ${state.revision} stays; nothing written`,
+    });
   });
 }
 

@@ -11,10 +11,14 @@ import { addWorkerOptions, type WorkerFlags } from '../worker-options.ts';
 import { runWorker } from '../worker-runner.ts';
 import { stateSummary } from '../worker-view.ts';
 
-export interface ChangeFlags extends CommonFlags, WorkerFlags {
+/** The flags every change command has (add-node…, pin, unpin). */
+export interface ChangeFlagsBase extends CommonFlags, WorkerFlags {
   readonly yes?: boolean;
   readonly dryRun?: boolean;
   readonly wait?: boolean;
+}
+
+export interface ChangeFlags extends ChangeFlagsBase {
   readonly sample: number;
   readonly force?: boolean;
 }
@@ -116,29 +120,67 @@ export async function runChange(cli: Cli, flags: ChangeFlags, spec: ChangeSpec):
     // JSON: one document at the end, or a line now when worker events will follow (--wait).
     if (!json) printPreview(cli, preview);
     else if (flags.wait === true && flags.dryRun !== true) out.jsonLine({ type: 'preview', time: new Date().toISOString(), ...preview });
-    if (flags.dryRun === true) {
-      if (json) out.json({ ...preview, written: false });
-      else out.line('dry run: nothing written');
-      return EXIT_OK;
-    }
-    if (!(await confirm(out, `Write revision ${state.revision + 1} (MIGRATING, epoch ${preview.epoch.from} → ${preview.epoch.to})?`, flags.yes === true))) {
-      out.err('cancelled; nothing written\n');
-      return EXIT_FAILURE;
-    }
-    // A confirmation may take minutes: what was confirmed must still be what gets changed.
-    const now = await session.state();
-    if (now.revision !== state.revision) throw new CliError('ERR_TOPOLOGY_CONFLICT', `the cluster changed while the preview was shown (revision ${state.revision} → ${now.revision}); nothing written, run the command again`);
-    const written = await session.admin.change(change);
-    logger.info('change written', stateSummary(written));
-    if (flags.wait !== true) {
-      if (json) out.json({ ...preview, written: true, state: stateSummary(written) });
-      else out.line(`written: revision ${written.revision} MIGRATING (epoch ${preview.epoch.from} → ${preview.epoch.to}); keys move when a worker runs: \`shardis migrate\` (or run the change with --wait)`);
-      return EXIT_OK;
-    }
-    if (json) out.jsonLine({ type: 'written', time: new Date().toISOString(), state: stateSummary(written) });
-    else out.line(`written: revision ${written.revision} MIGRATING; moving keys…`);
-    return finishWithWorker(cli, session, flags, logger);
+    return confirmAndWrite(cli, session, flags, logger, {
+      state,
+      epoch: preview.epoch,
+      doc: preview,
+      write: () => session.admin.change(change),
+      logMessage: 'change written',
+      rerun: 'run the change with --wait',
+    });
   });
+}
+
+/** What `confirmAndWrite` writes, and how it speaks of it. */
+export interface ConfirmedWrite {
+  /** The state the preview was made from: nothing is written if the cluster has moved on since. */
+  readonly state: ClusterState;
+  readonly epoch: { readonly from: number; readonly to: number };
+  /** The preview as JSON, repeated in the final document. */
+  readonly doc: object;
+  readonly write: () => Promise<ClusterState>;
+  readonly logMessage: string;
+  /** How to get the keys moved here and now, for the line that says they move later. */
+  readonly rerun: string;
+  /** Said when the write left the revision as it was (a pin already in place). */
+  readonly unchangedLine?: string;
+}
+
+/**
+ * The end every change command shares, once its preview is shown: stop on --dry-run, ask, check
+ * that the cluster is still at the previewed revision (a confirmation may take minutes: what was
+ * confirmed must still be what gets changed), write MIGRATING, and with --wait run a worker.
+ */
+export async function confirmAndWrite(cli: Cli, session: Session, flags: ChangeFlagsBase, logger: ReturnType<typeof loggerFor>, what: ConfirmedWrite): Promise<number> {
+  const out = cli.output;
+  const json = flags.json === true;
+  const { state, epoch, doc } = what;
+  if (flags.dryRun === true) {
+    if (json) out.json({ ...doc, written: false });
+    else out.line('dry run: nothing written');
+    return EXIT_OK;
+  }
+  if (!(await confirm(out, `Write revision ${state.revision + 1} (MIGRATING, epoch ${epoch.from} → ${epoch.to})?`, flags.yes === true))) {
+    out.err('cancelled; nothing written\n');
+    return EXIT_FAILURE;
+  }
+  const now = await session.state();
+  if (now.revision !== state.revision) throw new CliError('ERR_TOPOLOGY_CONFLICT', `the cluster changed while the preview was shown (revision ${state.revision} → ${now.revision}); nothing written, run the command again`);
+  const written = await what.write();
+  if (what.unchangedLine !== undefined && written.revision === state.revision) {
+    if (json) out.json({ ...doc, written: false, unchanged: true });
+    else out.line(what.unchangedLine);
+    return EXIT_OK;
+  }
+  logger.info(what.logMessage, stateSummary(written));
+  if (flags.wait !== true) {
+    if (json) out.json({ ...doc, written: true, state: stateSummary(written) });
+    else out.line(`written: revision ${written.revision} MIGRATING (epoch ${epoch.from} → ${epoch.to}); keys move when a worker runs: \`shardis migrate\` (or ${what.rerun})`);
+    return EXIT_OK;
+  }
+  if (json) out.jsonLine({ type: 'written', time: new Date().toISOString(), state: stateSummary(written) });
+  else out.line(`written: revision ${written.revision} MIGRATING; moving keys…`);
+  return finishWithWorker(cli, session, flags, logger);
 }
 
 /** Runs a worker until stable (the `--wait` of a change or an abort) and prints how it ended. */
