@@ -24,18 +24,12 @@ export class KeyHasher {
   hash32(key: Key): number {
     if (typeof key === 'string') {
       const hasher = this.hasher;
+      const { start, end } = this.stringRange(key);
       if (hasher.hash32Ascii !== undefined) {
-        let start = 0;
-        let end = key.length;
-        if (this.hashTags) {
-          stringTag(key, this.range);
-          start = this.range.start;
-          end = this.range.end;
-        }
         const hash = hasher.hash32Ascii(key, start, end);
         if (hash >= 0) return hash;
       }
-      const length = this.encodeString(key);
+      const length = encodeUtf8(key, start, end);
       return hasher.hash32(scratchBuffer(), length);
     }
     const bytes = this.tagBytes(key);
@@ -47,13 +41,7 @@ export class KeyHasher {
     const out = this.out;
     if (typeof key === 'string') {
       const hasher = this.hasher;
-      let start = 0;
-      let end = key.length;
-      if (this.hashTags) {
-        stringTag(key, this.range);
-        start = this.range.start;
-        end = this.range.end;
-      }
+      const { start, end } = this.stringRange(key);
       // Most keys are ASCII: hash them from the string itself, without copying them to bytes.
       if (hasher.hash64Ascii === undefined || !hasher.hash64Ascii(key, start, end, out)) {
         // Encode first: a long key replaces the scratch buffer.
@@ -74,10 +62,16 @@ export class KeyHasher {
     return (BigInt(this.hi) << 32n) | BigInt(this.lo);
   }
 
-  private encodeString(key: string): number {
-    if (!this.hashTags) return encodeUtf8(key, 0, key.length);
-    stringTag(key, this.range);
-    return encodeUtf8(key, this.range.start, this.range.end);
+  /** The part of a string key that is hashed: its hash tag, or the whole key. */
+  private stringRange(key: string): TagRange {
+    const range = this.range;
+    if (this.hashTags) {
+      stringTag(key, range);
+    } else {
+      range.start = 0;
+      range.end = key.length;
+    }
+    return range;
   }
 
   private tagBytes(key: Uint8Array): Uint8Array {
