@@ -67,8 +67,8 @@ export class Executor {
 
   /**
    * The one node a command goes to on the hot path — keys that all live on one node, none of them
-   * possibly still on a source — or undefined when it needs the planner. Throws what the command would fail with
-   * before anything is sent (closed client, lapsed lease, CROSSSLOT).
+   * possibly still on a source — or undefined when it needs the planner. Throws what the command
+   * would fail with before anything is sent (closed client, lapsed lease, CROSSSLOT).
    */
   route(args: CommandArgs): string | undefined {
     const context = this.context;
@@ -188,16 +188,15 @@ export class Executor {
         slot.retry = true;
       }
     }
-    if (asked.length > 0) {
-      // Recorded on the table the parts were planned by: a newer one (an abort's) knows nothing of it.
-      for (const slot of asked) {
-        // The guard's KEYS: EVALSHA sha numkeys key…
-        const args = slot.part.args;
-        const count = Number(args[2]);
-        for (let i = 3; i < 3 + count; i++) table.markArrived(keyOf(args[i]));
-      }
+    if (asked.length === 0) return;
+    // Recorded on the table the parts were planned by: a newer one (an abort's) knows nothing of it.
+    for (const slot of asked) {
+      // The guard's KEYS: EVALSHA sha numkeys key…
+      const args = slot.part.args;
+      const count = Number(args[2]);
+      for (let i = 3; i < 3 + count; i++) table.markArrived(keyOf(args[i]));
     }
-    if (asked.length > 0) await this.sendRound(asked, (slot) => slot.part.original, (slot) => slot.part.target);
+    await this.sendRound(asked, (slot) => slot.part.original, (slot) => slot.part.target);
   }
 
   /** Sends a part again as a command of its own until it is no longer in motion, or time runs out. */
