@@ -8,7 +8,7 @@ import { Executor } from './execution/executor.ts';
 import type { EngineReply } from './execution/plan.ts';
 import { scanCluster, scanCommand, type ScanOptions } from './execution/scan.ts';
 import { ClientLease } from './membership/client-lease.ts';
-import { NodePool } from './nodes/node-pool.ts';
+import { NodePool, type DirectRoute } from './nodes/node-pool.ts';
 import type { CommandArgs, NodeConnection, NodeEndpoint, Reply, Subscription } from './port.ts';
 import { argText } from './reply.ts';
 import { GUARD_SCRIPT } from './routing/migration-guard.ts';
@@ -156,13 +156,11 @@ export class ShardedEngine extends EventEmitter<EngineEventMap> {
    * must go through `directFailure`. Undefined when the command needs `command()`. Throws, before
    * anything is sent, what the command would fail with (closed, lapsed lease, CROSSSLOT).
    */
-  directRoute(args: CommandArgs): { readonly node: string; readonly connection: NodeConnection } | undefined {
+  directRoute(args: CommandArgs): DirectRoute | undefined {
     // SCAN and FLUSHDB/FLUSHALL, which `command()` treats apart, name no keys: never routed here.
     if (this.current === undefined || !this.catalog.loaded) return undefined;
     const node = this.executor.route(args);
-    if (node === undefined) return undefined;
-    const connection = this.pool.healthyConnection(node);
-    return connection === undefined ? undefined : { node, connection };
+    return node === undefined ? undefined : this.pool.healthyRoute(node);
   }
 
   /** Books a failure of a command sent through `directRoute`; returns the error to give the caller. */

@@ -16,7 +16,7 @@ export type {
 export type { EngineReply } from './execution/plan.ts';
 export type { PerNodeReplies } from './execution/combine.ts';
 export type { ScanOptions } from './execution/scan.ts';
-export type { AutoEjectOptions } from './nodes/node-pool.ts';
+export type { AutoEjectOptions, DirectRoute } from './nodes/node-pool.ts';
 export {
   EngineError,
   CrossSlotError,

@@ -75,11 +75,41 @@ describe('the migration guard, step by step', () => {
     expect(Number(await nodes.get('n2')!.send(['GET', moving[0]!]))).toBe(8);
     // The previous step's answer was recorded: not one of these five went through the source.
     expect(await guardCalls()).toBe(before);
+    // So do pipelines and split commands, which the planner routes.
+    expect(await client.redis.pipeline().incr(moving[0]!).get(moving[0]!).exec()).toEqual([[null, 9], [null, '9']]);
+    expect(await client.redis.mget(moving[0]!, staying)).toEqual(['9', null]);
+    expect(await guardCalls()).toBe(before);
     // A key still on the source keeps going through the guard there.
     await nodes.get('n0')!.send(['SET', moving[3]!, '1']);
     await client.incr(moving[3]!);
     expect(await guardCalls()).toBe(before + 1);
     expect(Number(await nodes.get('n0')!.send(['GET', moving[3]!]))).toBe(2);
+    await nodes.get('n0')!.send(['DEL', moving[3]!]);
+  });
+
+  it('keys of one {tag} split by a move wait for each other (TRYAGAIN), even when one is known to have moved', async () => {
+    const [host, port] = [new URL(cut.nodeUrl(2)).hostname, new URL(cut.nodeUrl(2)).port];
+    const [gone, left] = [`{${moving[3]!}}:gone`, `{${moving[3]!}}:left`];
+    await nodes.get('n0')!.send(['MSET', gone, 'a', left, 'b']);
+    expect(String(await nodes.get('n0')!.send(['MIGRATE', host, port, gone, 0, 5000]))).toBe('OK');
+    expect(await client.redis.get(gone)).toBe('a');
+    expect(await client.redis.get(gone)).toBe('a');
+    const error = await client.redis.rename(gone, left).then(() => undefined, (e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('ERR_TRYAGAIN');
+    expect(await exists('n2', gone)).toBe(true);
+    expect(await exists('n0', left)).toBe(true);
+    await nodes.get('n2')!.send(['DEL', gone]);
+    await nodes.get('n0')!.send(['DEL', left]);
+  });
+
+  it('a source that lost the guard script (restart, SCRIPT FLUSH) is sent it again, and the command runs there', async () => {
+    await nodes.get('n0')!.send(['SET', moving[3]!, '5']);
+    await nodes.get('n0')!.send(['SCRIPT', 'FLUSH']);
+    expect(await client.incr(moving[3]!)).toBe(6);
+    await nodes.get('n0')!.send(['SCRIPT', 'FLUSH']);
+    expect(await client.redis.pipeline().incr(moving[3]!).exec()).toEqual([[null, 7]]);
+    expect(Number(await nodes.get('n0')!.send(['GET', moving[3]!]))).toBe(7);
+    expect(await exists('n2', moving[3]!)).toBe(false);
     await nodes.get('n0')!.send(['DEL', moving[3]!]);
   });
 

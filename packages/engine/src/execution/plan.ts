@@ -73,6 +73,10 @@ export function planKeyed(context: PlanContext, info: CommandInfo, args: Command
     }
   }
   if (!split) {
+    // Keys the source's guard has already answered "moved" for are on their target for good. Only
+    // when every key has: keys of one {tag} split by a batch must stay one guarded part (TRYAGAIN
+    // until they meet on the target), never look like a cross-node command.
+    if (from !== to && positions.every((position) => table.hasArrived(keyOf(args[position]!)))) from = to;
     const keyArgs = positions.map((position) => args[position]!);
     return { parts: [routedPart(context, info, args, keyArgs, from, to)], merge: first };
   }
@@ -95,7 +99,9 @@ function planSplit(context: PlanContext, info: CommandInfo, args: CommandArgs, p
   const parts: Part[] = [];
   const unitsOfPart: number[][] = [];
   for (let unit = 0; unit < positions.length; unit++) {
-    const route = table.route(keyOf(args[positions[unit]!]));
+    const key = keyOf(args[positions[unit]!]);
+    let route = table.route(key);
+    if (route.from !== route.to && table.hasArrived(key)) route = { from: route.to, to: route.to };
     if (route.from !== route.to) {
       // A moving key is checked on its own: its neighbours may already have moved.
       const sub = [args[0]!, ...args.slice(positions[unit]!, positions[unit]! + step)];

@@ -21,6 +21,14 @@ interface NodeState {
   ejectedUntil: number;
   /** Set while the one probe allowed after `ejectedUntil` is under way. */
   probing: boolean;
+  /** What `healthyRoute` hands out, made once: the direct path allocates nothing per command. */
+  readonly route: DirectRoute;
+}
+
+/** A node and its data connection, for an adapter's direct path. */
+export interface DirectRoute {
+  readonly node: string;
+  readonly connection: NodeConnection;
 }
 
 /**
@@ -77,16 +85,16 @@ export class NodePool {
   }
 
   /**
-   * The connection of a node in good health (no failure since its last success), for an adapter
+   * The route to a node in good health (no failure since its last success), for an adapter
    * that sends its client library's own command object on it; undefined otherwise, and the
    * adapter goes through `send`, which keeps the books on failures and probes.
    */
-  healthyConnection(id: string): NodeConnection | undefined {
+  healthyRoute(id: string): DirectRoute | undefined {
     const node = this.nodes.get(id);
-    return node !== undefined && node.failures === 0 && node.ejectedUntil === 0 ? node.connection : undefined;
+    return node !== undefined && node.failures === 0 && node.ejectedUntil === 0 ? node.route : undefined;
   }
 
-  /** A failure of a command sent through `healthyConnection`: counted, and the error to surface. */
+  /** A failure of a command sent through `healthyRoute`: counted, and the error to surface. */
   failure(id: string, error: unknown): Error {
     const node = this.nodes.get(id);
     if (node === undefined) return error instanceof Error ? error : new Error(String(error));
@@ -164,7 +172,8 @@ export class NodePool {
       node = undefined;
     }
     if (node === undefined) {
-      node = { endpoint, connection: this.driver.connect(endpoint, 'data', this.connectionName), failures: 0, ejectedUntil: 0, probing: false };
+      const connection = this.driver.connect(endpoint, 'data', this.connectionName);
+      node = { endpoint, connection, failures: 0, ejectedUntil: 0, probing: false, route: { node: endpoint.id, connection } };
       this.nodes.set(endpoint.id, node);
     }
     return node;
@@ -195,6 +204,9 @@ export class NodePool {
       this.succeeded(node);
       throw error;
     }
+    // Already booked: an adapter's direct path books a lost connection once for every command
+    // queued on it (see `failure`), engine commands among them.
+    if (error instanceof NodeUnavailableError && error.node === node.endpoint.id) throw error;
     const cause = error instanceof Error ? error : new Error(String(error));
     node.failures++;
     node.probing = false;

@@ -31,8 +31,12 @@ export class RoutingTable {
   /** Commands dispatched under this table that have not finished. */
   inflight = 0;
   private drainWaiters: Array<() => void> = [];
-  /** Moving keys the guard has answered "moved" for: see `markArrived`. */
+  /**
+   * Moving keys the guard has answered "moved" for (see `markArrived`): string keys as given, so
+   * a lookup allocates nothing, and Buffer keys apart, by their bytes, so the two never mix.
+   */
   private readonly arrived = new Set<string>();
+  private readonly arrivedBytes = new Set<string>();
 
   /**
    * `pins` are the loaded pin sets the state's topologies name (see `PinStore.forState`); a state
@@ -73,7 +77,13 @@ export class RoutingTable {
     const to = this.target.locate(key);
     if (this.source === undefined) return to;
     if (this.source.locate(key) === to) return to;
-    return this.arrived.size > 0 && this.arrived.has(arrivalId(key)) ? to : undefined;
+    return this.hasArrived(key) ? to : undefined;
+  }
+
+  /** True once `markArrived` has recorded the key (see there); says nothing of keys that do not move. */
+  hasArrived(key: string | Buffer): boolean {
+    if (typeof key === 'string') return this.arrived.size > 0 && this.arrived.has(key);
+    return this.arrivedBytes.size > 0 && this.arrivedBytes.has(key.toString('latin1'));
   }
 
   /**
@@ -84,7 +94,9 @@ export class RoutingTable {
    * outlives the migration it is about. Bounded: past the cap, keys simply keep asking.
    */
   markArrived(key: string | Buffer): void {
-    if (this.source !== undefined && this.arrived.size < MAX_ARRIVED) this.arrived.add(arrivalId(key));
+    if (this.source === undefined || this.arrived.size + this.arrivedBytes.size >= MAX_ARRIVED) return;
+    if (typeof key === 'string') this.arrived.add(key);
+    else this.arrivedBytes.add(key.toString('latin1'));
   }
 
   begin(): void {
@@ -108,7 +120,3 @@ export class RoutingTable {
 
 const MAX_ARRIVED = 1_000_000;
 
-/** One id per key in the form the caller gave it: a string and a Buffer never share an id. */
-function arrivalId(key: string | Buffer): string {
-  return typeof key === 'string' ? `s${key}` : `b${key.toString('latin1')}`;
-}
