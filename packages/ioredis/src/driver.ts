@@ -10,6 +10,13 @@ function rawCommand(args: CommandArgs): Command {
   return new Command(String(args[0]).toUpperCase(), args.slice(1) as Array<string | Buffer | number>, { replyEncoding: null });
 }
 
+/** The parts of ioredis's Redis that fail queued commands (internal, stable across 5.x). */
+interface QueueInternals {
+  flushQueue(error: Error, options?: unknown): void;
+  readonly offlineQueue: { readonly length: number };
+  readonly commandQueue: { readonly length: number };
+}
+
 export const isReplyError = (error: unknown): boolean => error instanceof (ReplyError as new () => Error);
 
 /**
@@ -39,12 +46,19 @@ class IoredisConnection implements NodeConnection {
   private lastError: Error | undefined;
   /** Closed by us: "Connection is closed." is then the whole truth. */
   private closing = false;
+  /** Queue failures go through the engine's books (see `direct`). */
+  private failuresBooked = false;
   private readonly explain = (error: unknown): never => {
-    throw !this.closing && gaveUp(error) && this.lastError !== undefined ? this.lastError : error;
+    throw !this.closing && error instanceof Error ? this.explained(error) : error;
   };
 
-  constructor(redis: Redis) {
+  /** `enableAutoPipelining`: each tick's commands to this node leave in one write. */
+  private readonly batchesTicks: boolean;
+  private corked = false;
+
+  constructor(redis: Redis, batchesTicks = false) {
     this.redis = redis;
+    this.batchesTicks = batchesTicks;
     const emit = (event: ConnectionEvent) => {
       for (const listener of this.listeners) listener(event);
     };
@@ -59,9 +73,52 @@ class IoredisConnection implements NodeConnection {
     redis.on('error', (error: Error) => emit({ type: 'error', error: (this.lastError = error) }));
   }
 
-  /** The node's ioredis client: the adapter sends its own Command objects on it (see ShardedRedis). */
-  get native(): Redis {
-    return this.redis;
+  /**
+   * The node's ioredis client while it is ready, for the adapter's direct path, which sends the
+   * caller's own Command on it with nothing wrapped around it (a closure per command cost about 5 %
+   * of the throughput). The failures ioredis gives queued commands (connection lost, retries used
+   * up) pass through `failure` instead, once per flush of the queue, explained as `send` explains
+   * them. Commands that fail one by one (`commandTimeout`) need the adapter's own wrapper.
+   */
+  direct(node: string, failure: (node: string, error: Error) => Error): Redis | undefined {
+    const redis = this.redis;
+    if (redis.status !== 'ready') return undefined;
+    if (!this.failuresBooked) this.bookQueueFailures(node, failure);
+    if (this.batchesTicks) this.writeAtEndOfTick();
+    return redis;
+  }
+
+  /**
+   * ioredis's own auto-pipelining, done below the routing: the socket is corked until the end of
+   * the tick, so every command written meanwhile (routed ones, the engine's, a drain's PING) goes
+   * out in one write, in the order it was sent, which is the order ioredis expects the replies in.
+   * A command never waits past the tick it was sent in.
+   */
+  private writeAtEndOfTick(): void {
+    if (this.corked) return;
+    const stream = (this.redis as unknown as { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } }).stream;
+    if (stream === undefined) return;
+    this.corked = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
+  }
+
+  private bookQueueFailures(node: string, failure: (node: string, error: Error) => Error): void {
+    this.failuresBooked = true;
+    const redis = this.redis as unknown as QueueInternals;
+    const flush = redis.flushQueue;
+    redis.flushQueue = (error: Error, options?: unknown) => {
+      // An empty flush, or our own close, fails nothing a caller is waiting for: nothing to book.
+      const waiting = redis.offlineQueue.length + redis.commandQueue.length > 0;
+      flush.call(redis, waiting && !this.closing && !isReplyError(error) ? failure(node, this.explained(error)) : error, options);
+    };
+  }
+
+  private explained(error: Error): Error {
+    return gaveUp(error) && this.lastError !== undefined ? this.lastError : error;
   }
 
   get ready(): boolean {
@@ -69,6 +126,7 @@ class IoredisConnection implements NodeConnection {
   }
 
   send(args: CommandArgs): Promise<Reply> {
+    if (this.batchesTicks && this.redis.status === 'ready') this.writeAtEndOfTick();
     const reply = this.redis.sendCommand(rawCommand(args)) as Promise<Reply>;
     // Only a command queued while the connection is down can give up for lack of one; a ready
     // connection (the hot path) pays nothing for the explanation.
@@ -129,6 +187,11 @@ class IoredisConnection implements NodeConnection {
   }
 }
 
+/** The ready ioredis client behind a connection this driver made, for the adapter's direct path (see `IoredisConnection.direct`). */
+export function directRedis(connection: NodeConnection, node: string, failure: (node: string, error: Error) => Error): Redis | undefined {
+  return connection instanceof IoredisConnection ? connection.direct(node, failure) : undefined;
+}
+
 /**
  * Binds the engine to ioredis: one `Redis` per node, from the node url merged with `options`
  * (credentials, `tls`, `db`, timeouts, `retryStrategy`, `maxRetriesPerRequest`,
@@ -138,19 +201,15 @@ class IoredisConnection implements NodeConnection {
  *   the bytes Redis stores, and shardis's own keys are never prefixed.
  * - `redis+sentinel://` urls connect through Sentinel; there role `replica` reads from a replica
  *   (`role: 'slave'`). A plain url already names the server it reaches.
- * - `enableAutoPipelining` belongs to `ShardedRedis` (the engine calls `sendCommand`, which ioredis
- *   never auto-pipelines), so it is not passed to the nodes.
+ * - `enableAutoPipelining` is applied per node data connection, below the routing: a tick's
+ *   commands to a node leave in one write. ioredis's own auto-pipelining lives in its command
+ *   methods, above the routing, so it is not passed to the node clients.
  * - A dead node fails its commands after one failed reconnect (`maxRetriesPerRequest` defaults to 1
  *   here, 0 for the short-lived control connections that read the topology from seeds), within
  *   ~4 s at worst, not after the ~10–40 s of ioredis's default 20: `autoEject` builds on that.
  *   Such a command fails with the connection's own error (ECONNREFUSED, a TLS or AUTH failure),
  *   not ioredis's "max retries per request" message, as the node-redis driver does.
  */
-/** The ioredis client behind a connection this driver made, for the adapter's direct path. */
-export function nativeRedis(connection: NodeConnection): Redis | undefined {
-  return connection instanceof IoredisConnection ? connection.native : undefined;
-}
-
 export function ioredisDriver(options: RedisOptions = {}): RedisDriver {
   const { keyPrefix: _keyPrefix, scripts: _scripts, enableAutoPipelining: _auto, ...nodeOptions } = options;
   return {
@@ -169,7 +228,7 @@ export function ioredisDriver(options: RedisOptions = {}): RedisDriver {
         connectionName: name ?? options.connectionName ?? `shardis:${endpoint.id}:${role}`,
       };
       const redis = sentinel === undefined ? new Redis(endpoint.url, merged) : new Redis({ ...merged, ...sentinel });
-      return new IoredisConnection(redis);
+      return new IoredisConnection(redis, role === 'data' && options.enableAutoPipelining === true);
     },
     isServerError: isReplyError,
   };

@@ -4,7 +4,7 @@ import type { Topology } from '@shardis/core';
 import { ShardedEngine, type CommandArgs, type EngineEventMap, type EngineOptions, type EngineReply, type RedisArg, type ScanOptions } from '@shardis/engine';
 import { ScanStream, type Callback, type ChainableCommander, type Command, type RedisCommander, type RedisOptions } from 'ioredis';
 import { asCallback, Commander, settle, ShardedPipeline, type ScriptDefinition } from './commander.ts';
-import { ioredisDriver, isReplyError, nativeRedis } from './driver.ts';
+import { directRedis, ioredisDriver, isReplyError } from './driver.ts';
 
 /** Where the topology comes from: Redis itself (`cluster` + `seeds`) or the caller (`topology`: no live updates). */
 export type TopologySource = { readonly cluster: string; readonly seeds: readonly string[]; readonly topology?: never } | { readonly topology: Topology; readonly cluster?: never; readonly seeds?: never };
@@ -31,17 +31,22 @@ export class ShardedRedis extends Commander {
   /** The engine, for tools (topology, node connections); commands go through the methods. */
   readonly engine: ShardedEngine;
   status: 'wait' | 'ready' | 'end' = 'wait';
-  // Read by ioredis's auto-pipelining (`enableAutoPipelining`): one engine pipeline per tick.
-  readonly isCluster = false;
-  readonly _autoPipelines = new Map<string, unknown>();
-  readonly _runningAutoPipelines = new Set<string>();
   private readonly luaBySha = new Map<string, string>();
+  /** ioredis fails timed-out commands one by one, so with `commandTimeout` each direct command books its own failure. */
+  private readonly timesOutEach: boolean;
+  private readonly nodeFailure = (node: string, error: Error): Error => this.engine.directFailure(node, error);
   private connecting: Promise<void> | undefined;
+  /** The options as given (`options` hides `enableAutoPipelining` from ioredis). */
+  private readonly given: ShardedRedisOptions;
 
   constructor(options: ShardedRedisOptions) {
     super();
     EventEmitter.call(this as unknown as EventEmitter);
-    this.options = { ...options, autoPipeliningIgnoredCommands: options.autoPipeliningIgnoredCommands ?? [] };
+    // ioredis's auto-pipelining would queue commands above the routing, into one engine pipeline
+    // per tick that waits for its slowest node; the driver batches each node's writes instead.
+    this.options = { ...options, enableAutoPipelining: false };
+    this.given = options;
+    this.timesOutEach = options.commandTimeout !== undefined;
     // One object for both: the engine reads its own settings, ioredis ignores the options it does not know.
     // The topology key stays out of the per-node ioredis options (and out of every ioredis object).
     const { topologyKey: _key, ...nodeOptions } = options;
@@ -83,11 +88,13 @@ export class ShardedRedis extends Commander {
         command.reject(error as Error);
         return command.promise;
       }
-      const redis = direct === undefined ? undefined : nativeRedis(direct.connection);
+      const redis = direct === undefined ? undefined : directRedis(direct.connection, direct.node, this.nodeFailure);
       if (redis !== undefined) {
-        const reject = command.reject;
-        const node = direct!.node;
-        command.reject = (error: Error) => reject(isReplyError(error) ? error : this.engine.directFailure(node, error));
+        if (this.timesOutEach) {
+          const reject = command.reject;
+          const node = direct!.node;
+          command.reject = (error: Error) => reject(isReplyError(error) ? error : this.engine.directFailure(node, error));
+        }
         return redis.sendCommand(command) as Promise<unknown>;
       }
     }
@@ -118,7 +125,7 @@ export class ShardedRedis extends Commander {
 
   /** A new client with the same options (and its own client id and lease). */
   duplicate(override: Partial<ShardedRedisOptions> = {}): ShardedRedis {
-    const { clientId: _clientId, ...options } = this.options as ShardedRedisOptions;
+    const { clientId: _clientId, ...options } = this.given;
     return new ShardedRedis({ ...options, ...override } as ShardedRedisOptions);
   }
 
