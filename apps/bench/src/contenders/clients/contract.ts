@@ -9,6 +9,8 @@ export interface ClientEnvironment {
   readonly single: { readonly host: string; readonly port: number; readonly url: string };
   /** Three redis-servers holding one shardis cluster: what the adapters talk to. */
   readonly shardis: { readonly cluster: string; readonly seeds: readonly string[] };
+  /** A shardis cluster of one redis-server: the adapters doing the raw clients' work, on the same hardware. */
+  readonly shardisSingle: { readonly cluster: string; readonly seeds: readonly string[] };
   /** A three-master Redis Cluster: what ioredis `Cluster` and node-redis `createCluster` talk to. */
   readonly redisCluster: { readonly nodes: readonly { readonly host: string; readonly port: number }[] };
 }

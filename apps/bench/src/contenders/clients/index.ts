@@ -4,7 +4,7 @@ import { ioredisContenders } from './ioredis.ts';
 import { nodeRedisClusterContender } from './node-redis-cluster.ts';
 import { nodeRedisContender } from './node-redis.ts';
 import { shardisIoredisContenders } from './shardis-ioredis.ts';
-import { shardisNodeRedisContender } from './shardis-node-redis.ts';
+import { shardisNodeRedisContenders } from './shardis-node-redis.ts';
 
 export type { ClientContender, ClientEnvironment, ClientTarget, ConnectedClient } from './contract.ts';
 
@@ -13,7 +13,7 @@ export const clientContenders: readonly ClientContender[] = [
   ...ioredisContenders,
   ...shardisIoredisContenders,
   nodeRedisContender,
-  shardisNodeRedisContender,
+  ...shardisNodeRedisContenders,
   ...ioredisClusterContenders,
   nodeRedisClusterContender,
 ];

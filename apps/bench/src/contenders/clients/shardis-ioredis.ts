@@ -1,14 +1,15 @@
 import { ShardedRedis } from '@shardis/ioredis';
 import type { ClientContender } from './contract.ts';
 
-function shardisIoredis(pipelining: 'auto' | 'plain'): ClientContender {
+function shardisIoredis(pipelining: 'auto' | 'plain', nodes: 1 | 3): ClientContender {
   const suffix = pipelining === 'auto' ? ' (auto-pipelined)' : '';
   return {
-    name: `@shardis/ioredis ×3${suffix}`,
-    target: 'shardis',
+    name: `@shardis/ioredis ×${nodes}${suffix}`,
+    target: nodes === 1 ? 'shardisSingle' : 'shardis',
     pipelining,
     baseline: `ioredis${suffix}`,
-    async connect({ shardis }) {
+    async connect(environment) {
+      const shardis = nodes === 1 ? environment.shardisSingle : environment.shardis;
       const redis = new ShardedRedis({ cluster: shardis.cluster, seeds: [...shardis.seeds], enableAutoPipelining: pipelining === 'auto' });
       await redis.connect();
       return { get: (key) => redis.get(key), set: (key, value) => redis.set(key, value), close: async () => void (await redis.quit()) };
@@ -16,4 +17,4 @@ function shardisIoredis(pipelining: 'auto' | 'plain'): ClientContender {
   };
 }
 
-export const shardisIoredisContenders: readonly ClientContender[] = [shardisIoredis('plain'), shardisIoredis('auto')];
+export const shardisIoredisContenders: readonly ClientContender[] = [shardisIoredis('plain', 1), shardisIoredis('auto', 1), shardisIoredis('plain', 3), shardisIoredis('auto', 3)];

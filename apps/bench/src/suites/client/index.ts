@@ -27,7 +27,7 @@ export const clientSuite: Suite = {
   async run(context: SuiteContext): Promise<SuiteReport> {
     const sizes = context.quick ? quickClientSizes : fullClientSizes;
     const value = 'v'.repeat(sizes.valueBytes);
-    context.log('starting one redis-server, three shardis nodes and a three-master Redis Cluster');
+    context.log('starting one redis-server, three shardis nodes, a one-node shardis cluster and a three-master Redis Cluster');
     const running = await startClientEnvironment();
     const connected = new Map<string, ConnectedClient>();
     try {
@@ -62,7 +62,7 @@ export const clientSuite: Suite = {
         method: [
           `${sizes.callers} concurrent callers, each awaiting its previous command (closed loop), for ${sizes.durationMs / 1000} s per measurement; ${sizes.valueBytes}-byte values; ${sizes.keyspace.toLocaleString('en-US')} keys, all written before the first GET.`,
           `${sizes.rounds} interleaved round(s): every contender runs SET then GET once per round; medians over rounds, range in brackets. Latency: Node's HDR histogram (\`perf_hooks.createHistogram\`), per command, from call to reply.`,
-          'Raw clients talk to one redis-server; the shardis adapters to three (topology in Redis, jump placement); ioredis `Cluster` and node-redis `createCluster` to a three-master Redis Cluster. All servers are local and started by the suite.',
+          'Raw clients talk to one redis-server; the shardis adapters to one (×1: the same work as the raw client) and to three (×3) (topology in Redis, jump placement); ioredis `Cluster` and node-redis `createCluster` to a three-master Redis Cluster. All servers are local and started by the suite.',
           '"auto-pipelined": the client writes the commands of concurrent callers together once per tick (ioredis `enableAutoPipelining: true`; node-redis always does this). Each adapter is compared with its own raw client in the same mode.',
         ],
         tables: clientTables(measurements),
