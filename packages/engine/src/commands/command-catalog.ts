@@ -36,7 +36,6 @@ export class CommandCatalog {
   private table: CommandTable | undefined;
   private loading: Promise<void> | undefined;
   private readonly infos = new WeakMap<CommandSpec, CommandInfo>();
-  private readonly byName = new Map<string, CommandInfo>();
   private readonly sendAny: AnyNodeSender;
 
   constructor(sendAny: AnyNodeSender) {
@@ -62,11 +61,6 @@ export class CommandCatalog {
 
   /** The command's info, or undefined when the server does not know the command. */
   info(args: CommandArgs): CommandInfo | undefined {
-    const name = args[0];
-    if (typeof name === 'string') {
-      const known = this.byName.get(name);
-      if (known !== undefined) return known;
-    }
     const table = this.table;
     if (table === undefined) throw new Error('command table not loaded');
     const spec = table.resolve(argText(args[0]), args.length > 1 ? argText(args[1]) : undefined);
@@ -85,8 +79,6 @@ export class CommandCatalog {
       };
       this.infos.set(spec, info);
     }
-    // Remembered by the name as written when no subcommand can change the answer: one lookup on the hot path.
-    if (typeof name === 'string' && spec.subcommands.size === 0 && this.byName.size < 4096) this.byName.set(name, info);
     return info;
   }
 

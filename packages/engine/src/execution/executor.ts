@@ -59,61 +59,10 @@ export class Executor {
       return Promise.reject(error);
     }
     if (owner !== undefined) return this.context.pool.send(owner, args);
-    const part = this.guardedPart(args);
-    if (part !== undefined) return this.sendGuarded(this.context.table(), part, args);
-    return this.planned(args);
-  }
-
-  private planned(args: CommandArgs): Promise<EngineReply> {
     return this.pipeline([args], true).then(([result]) => {
       if (result instanceof Error) throw result;
       return result as EngineReply;
     });
-  }
-
-  /**
-   * The one guarded part of a command whose keys all move together and may still be on their
-   * source, or undefined when the command needs the planner. During a move this is a third of the
-   * traffic: it gets a path of its own, without the planner's per-round bookkeeping.
-   */
-  private guardedPart(args: CommandArgs): Part | undefined {
-    const context = this.context;
-    const table = context.table();
-    if (table.mode !== 'migrating') return undefined;
-    const info = context.catalog.info(args);
-    if (info === undefined || info.keyless.kind === 'reject') return undefined;
-    const positions = context.catalog.keyPositions(info, args);
-    if (!Array.isArray(positions) || positions.length === 0) return undefined;
-    const plan = planKeyed({ table, keys: context.keys, anyNode: () => context.anyNode(table) }, info, args, positions);
-    const part = plan.parts.length === 1 ? plan.parts[0]! : undefined;
-    return part?.kind === 'guarded' ? part : undefined;
-  }
-
-  /**
-   * Runs one guarded part: on the source while its keys are there, else ("moved") on the target,
-   * recorded so the next command goes there at once. Counted on its table until it is answered,
-   * like the planner's parts; a key in doubt (TRYAGAIN) goes to the planner, which waits for it.
-   */
-  private sendGuarded(table: RoutingTable, part: Part, args: CommandArgs, withBody = false): Promise<EngineReply> {
-    const pool = this.context.pool;
-    table.begin();
-    return pool.send(part.node, withBody ? withScriptBody(part.args) : part.args).then(
-      (reply) => {
-        table.end();
-        return reply;
-      },
-      (error: unknown) => {
-        const code = errorCode(toError(error));
-        if (code === ASK_REPLY) {
-          markAsked(table, part);
-          return pool.send(part.target, part.original).finally(() => table.end());
-        }
-        table.end();
-        if (code === 'NOSCRIPT' && !withBody) return this.sendGuarded(table, part, args, true);
-        if (code === 'TRYAGAIN') return this.planned(args);
-        throw error;
-      },
-    );
   }
 
   /**
@@ -240,7 +189,13 @@ export class Executor {
       }
     }
     if (asked.length === 0) return;
-    for (const slot of asked) markAsked(table, slot.part);
+    // Recorded on the table the parts were planned by: a newer one (an abort's) knows nothing of it.
+    for (const slot of asked) {
+      // The guard's KEYS: EVALSHA sha numkeys key…
+      const args = slot.part.args;
+      const count = Number(args[2]);
+      for (let i = 3; i < 3 + count; i++) table.markArrived(keyOf(args[i]));
+    }
     await this.sendRound(asked, (slot) => slot.part.original, (slot) => slot.part.target);
   }
 
@@ -335,17 +290,6 @@ async function execOn(pool: NodePool, node: string, commands: readonly CommandAr
     throw exec;
   }
   return Array.isArray(exec) ? exec : [];
-}
-
-/**
- * Records the keys of a guarded part the source answered "moved" for, on the table the part was
- * planned by: a newer one (an abort's) knows nothing of it.
- */
-function markAsked(table: RoutingTable, part: Part): void {
-  // The guard's KEYS: EVALSHA sha numkeys key…
-  const args = part.args;
-  const count = Number(args[2]);
-  for (let i = 3; i < 3 + count; i++) table.markArrived(keyOf(args[i]));
 }
 
 function crossSlot(table: RoutingTable, args: CommandArgs, positions: readonly number[]): CrossSlotError {
